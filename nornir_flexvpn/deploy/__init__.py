@@ -1,0 +1,1 @@
+"""Plan, deploy and remove a headend's FlexVPN intent over NETCONF."""

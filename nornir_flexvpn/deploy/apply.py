@@ -1,0 +1,181 @@
+"""Deploy or remove one headend's intent: plan, then one safe transaction.
+
+The plan decides whether anything is sent at all: a converged headend gets
+no lock, no edit and no commit. The default commit gate reads the managed
+objects back and fails when running does not hold the intent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from nornir_flexvpn.deploy.planner import HostPlan, converged, plan_host, read_and_diff
+from nornir_flexvpn.errors import CheckError, FlexVpnError
+from nornir_flexvpn.intent.loader import HostIntent
+from nornir_flexvpn.intent.secrets import ResolvedSecrets
+from nornir_flexvpn.namespaces import NC, qn
+from nornir_flexvpn.netconf.connection import NetconfConnection
+from nornir_flexvpn.netconf.transaction import (
+    Gate,
+    Reconnect,
+    Transaction,
+    TransactionOptions,
+    TransactionResult,
+)
+from nornir_flexvpn.payload.types import Payload
+from nornir_flexvpn.plan.edit import build_removal
+from nornir_flexvpn.schema.index import SchemaIndex
+
+ExtraGate = Callable[[NetconfConnection, Payload], None]
+
+
+@dataclass
+class DeployOutcome:
+    host: str
+    plan: HostPlan | None
+    transaction: TransactionResult | None = None
+    dry_run: bool = False
+    error: FlexVpnError | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        if self.plan is None or not self.plan.changed:
+            return False
+        if self.dry_run:
+            return True
+        return self.transaction is not None and self.transaction.committed
+
+    @property
+    def failed(self) -> bool:
+        if self.error is not None:
+            return True
+        return self.transaction is not None and not self.transaction.ok
+
+    @property
+    def diff(self) -> str:
+        return "\n".join(self.plan.cli_diff) if self.plan is not None else ""
+
+    def as_dict(self) -> dict[str, object]:
+        error = self.error or (self.transaction.error if self.transaction else None)
+        return {
+            "host": self.host,
+            "changed": self.changed,
+            "failed": self.failed,
+            "dry_run": self.dry_run,
+            "plan": self.plan.as_dict() if self.plan else None,
+            "transaction": self.transaction.as_dict() if self.transaction else None,
+            "error": str(error) if error else None,
+            "notes": list(self.notes),
+        }
+
+
+def readback_gate(payload: Payload, secrets: ResolvedSecrets) -> Gate:
+    """Config readback: running holds exactly the intended managed objects."""
+
+    def gate(conn: NetconfConnection) -> None:
+        if not converged(conn, payload, secrets):
+            raise CheckError(
+                "config readback: running does not hold the intended managed objects after commit"
+            )
+
+    return gate
+
+
+def deploy_host(
+    conn: NetconfConnection,
+    host: HostIntent,
+    secrets: ResolvedSecrets,
+    *,
+    options: TransactionOptions | None = None,
+    dry_run: bool = False,
+    reconnect: Reconnect | None = None,
+    extra_gate: ExtraGate | None = None,
+    resend_cli: bool = False,
+) -> DeployOutcome:
+    plan = plan_host(conn, host, secrets, resend_cli=resend_cli)
+    outcome = DeployOutcome(host=host.name, plan=plan, dry_run=dry_run)
+    if dry_run or not plan.changed:
+        return outcome
+    readback = readback_gate(plan.payload, secrets)
+
+    def gate(c: NetconfConnection) -> None:
+        readback(c)
+        if extra_gate is not None:
+            extra_gate(c, plan.payload)
+
+    tx = Transaction(
+        conn,
+        edit=plan.edit,
+        cli_items=plan.cli_items,
+        options=options,
+        gate=gate,
+        converged=lambda c: converged(c, plan.payload, secrets),
+        reconnect=reconnect,
+    )
+    outcome.transaction = tx.run()
+    return outcome
+
+
+def removal_edit(
+    conn: NetconfConnection, payload: Payload, secrets: ResolvedSecrets
+) -> etree._Element | None:
+    """The edit removing what the intent owns and the device still has."""
+    running, _ = read_and_diff(conn, payload, secrets)
+    index = SchemaIndex.for_release(payload.release)
+    return build_removal(payload.config, index, running)
+
+
+def remove_host(
+    conn: NetconfConnection,
+    host: HostIntent,
+    secrets: ResolvedSecrets,
+    *,
+    options: TransactionOptions | None = None,
+    dry_run: bool = False,
+    reconnect: Reconnect | None = None,
+) -> DeployOutcome:
+    from nornir_flexvpn.payload.build import build_payload
+
+    payload = build_payload(host.intent, host.release, secrets)
+    edit = removal_edit(conn, payload, secrets)
+    plan = HostPlan(
+        host=host.name,
+        release=host.release,
+        payload=payload,
+        changes=[],
+        edit=edit,
+        cli_items=[],
+        cli_diff=_removal_lines(edit),
+    )
+    outcome = DeployOutcome(host=host.name, plan=plan, dry_run=dry_run)
+    if edit is None:
+        plan.cli_diff = []
+        return outcome
+    outcome.notes.append("removal")
+    if dry_run:
+        return outcome
+
+    def gate(c: NetconfConnection) -> None:
+        if removal_edit(c, payload, secrets) is not None:
+            raise CheckError("removal readback: managed objects are still present")
+
+    tx = Transaction(conn, edit=edit, options=options, gate=gate, reconnect=reconnect)
+    outcome.transaction = tx.run()
+    return outcome
+
+
+def _removal_lines(edit: etree._Element | None) -> list[str]:
+    if edit is None:
+        return []
+    lines = []
+    for node in edit.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if node.get(qn(NC, "operation")) == "remove":
+            keys = " ".join((c.text or "").strip() for c in node if isinstance(c.tag, str))
+            lines.append(f"- {etree.QName(node).localname} {keys}".rstrip())
+    return lines

@@ -1,0 +1,149 @@
+"""Plan one headend: intent -> payload -> read managed running -> changes.
+
+Read-only: the only RPC is one filtered get-config of the objects the
+payload manages (never the whole configuration).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from nornir_flexvpn.deploy.redaction import redact_cli
+from nornir_flexvpn.errors import IntentError
+from nornir_flexvpn.intent.loader import HostIntent
+from nornir_flexvpn.intent.secrets import ResolvedSecrets, verify_secret9
+from nornir_flexvpn.namespaces import NATIVE, qn
+from nornir_flexvpn.netconf.connection import NetconfConnection
+from nornir_flexvpn.payload.build import build_payload
+from nornir_flexvpn.payload.cli_diff import cli_diff
+from nornir_flexvpn.payload.types import CliItem, Payload
+from nornir_flexvpn.plan.diff import Change, Equivalence, diff_config
+from nornir_flexvpn.plan.edit import apply_changes, build_edit
+from nornir_flexvpn.plan.managed import managed_filter
+from nornir_flexvpn.plan.walk import canonical, children
+from nornir_flexvpn.releases import Release
+from nornir_flexvpn.schema.index import SchemaIndex
+
+
+@dataclass
+class HostPlan:
+    host: str
+    release: Release
+    payload: Payload
+    changes: list[Change]
+    edit: etree._Element | None
+    cli_items: list[CliItem]
+    cli_diff: list[str] = field(default_factory=list)  # redacted
+
+    @property
+    def changed(self) -> bool:
+        return self.edit is not None or bool(self.cli_items)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "host": self.host,
+            "release": self.release.value,
+            "changed": self.changed,
+            "changes": [{"action": c.action.value, "path": c.path} for c in self.changes],
+            "cli_channel": [item.text for item in self.cli_items],
+            "diff": list(self.cli_diff),
+        }
+
+
+def check_release(conn: NetconfConnection, host: HostIntent) -> None:
+    """Refuse to send one release's payload to a device that runs another."""
+    guess = conn.capabilities.release_guess
+    if guess is not None and guess.exact and guess.release is not host.release:
+        raise IntentError(
+            f"inventory says {host.name} runs {host.release.value} but the device looks like "
+            f"{guess.release.value} ({guess.evidence}); fix the host's `release`",
+            path=f"{host.name}.data.release",
+        )
+
+
+def username_equivalence(secrets: ResolvedSecrets) -> Equivalence:
+    """Users whose type-9 hash differs only by salt are the same user."""
+
+    def equivalent(path: str, desired: etree._Element, running: etree._Element) -> bool:
+        if etree.QName(desired).localname != "username" or etree.QName(desired).namespace != NATIVE:
+            return False
+        name_el = desired.find(qn(NATIVE, "name"))
+        want = _secret_leaf(desired)
+        have = _secret_leaf(running)
+        if name_el is None or want is None or have is None:
+            return False
+        if not verify_secret9(secrets.user_password((name_el.text or "").strip()), have):
+            return False
+        return canonical(_without_secret(desired)) == canonical(_without_secret(running))
+
+    return equivalent
+
+
+def _secret_leaf(user: etree._Element) -> str | None:
+    leaf = user.find(f"{qn(NATIVE, 'secret')}/{qn(NATIVE, 'secret')}")
+    return (leaf.text or "").strip() if leaf is not None else None
+
+
+def _without_secret(user: etree._Element) -> etree._Element:
+    copy = etree.fromstring(etree.tostring(user))
+    for leaf in copy.findall(f"{qn(NATIVE, 'secret')}/{qn(NATIVE, 'secret')}"):
+        parent = leaf.getparent()
+        if parent is not None:
+            parent.remove(leaf)
+    return copy
+
+
+def plan_host(
+    conn: NetconfConnection,
+    host: HostIntent,
+    secrets: ResolvedSecrets,
+    *,
+    resend_cli: bool = False,
+) -> HostPlan:
+    check_release(conn, host)
+    payload = build_payload(host.intent, host.release, secrets)
+    return plan_payload(conn, host.name, payload, secrets, resend_cli=resend_cli)
+
+
+def plan_payload(
+    conn: NetconfConnection,
+    name: str,
+    payload: Payload,
+    secrets: ResolvedSecrets,
+    *,
+    resend_cli: bool = False,
+) -> HostPlan:
+    running, changes = read_and_diff(conn, payload, secrets)
+    edit = build_edit(changes)
+    # Unmodelled lines cannot be read back over NETCONF (no model holds them),
+    # so they are sent with any NETCONF change (they are idempotent) or on request.
+    cli_items = list(payload.cli) if (changes or resend_cli) else []
+    after = apply_changes(running, changes)
+    lines = cli_diff(running if children(running) else None, after, payload.release)
+    lines += [f"+ {item.text}" for item in cli_items]
+    return HostPlan(
+        host=name,
+        release=payload.release,
+        payload=payload,
+        changes=changes,
+        edit=edit,
+        cli_items=cli_items,
+        cli_diff=[redact_cli(line, secrets) for line in lines],
+    )
+
+
+def read_and_diff(
+    conn: NetconfConnection, payload: Payload, secrets: ResolvedSecrets
+) -> tuple[etree._Element, list[Change]]:
+    """One filtered get-config of the managed objects, and what differs."""
+    index = SchemaIndex.for_release(payload.release)
+    running = conn.get_config("running", filter=managed_filter(payload.config, index))
+    equivalent = username_equivalence(secrets)
+    return running, diff_config(payload.config, running, index, equivalent=equivalent)
+
+
+def converged(conn: NetconfConnection, payload: Payload, secrets: ResolvedSecrets) -> bool:
+    """True when running holds every managed object as intended (a read only)."""
+    return not read_and_diff(conn, payload, secrets)[1]
