@@ -166,3 +166,16 @@ class IntentIssuesError(IntentError):
         first_path, first_message = issues[0]
         rest = "".join(f"\n  {p}: {m}" for p, m in issues[1:])
         super().__init__(f"{first_message}{rest}", path=first_path)
+
+
+# Appended by the lab state helper (bootflash, PKI, simulated clients).
+class BootflashError(LabError):
+    """A lab bootflash operation failed (no such file, bootflash full); `path` is the file URL."""
+
+
+class ClientRejected(LabError):
+    """A simulated AnyConnect client was refused; `reason` is what the headend would log."""
+
+    def __init__(self, reason: str, *, path: str | None = None) -> None:
+        self.reason = reason
+        super().__init__(reason, path=path)

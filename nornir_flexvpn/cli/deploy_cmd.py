@@ -75,7 +75,7 @@ def plan(
             console.rule(f"{name}")
             for line in hp.cli_diff:
                 style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
-                console.print(line, style=style, markup=False, highlight=False)
+                console.print(line, style=style, markup=False, highlight=False, soft_wrap=True)
     if as_json:
         print_json({"hosts": report})
     else:
@@ -203,7 +203,7 @@ def _run_change(
             console.rule(name)
             for line in outcome.plan.cli_diff:
                 style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
-                console.print(line, style=style, markup=False, highlight=False)
+                console.print(line, style=style, markup=False, highlight=False, soft_wrap=True)
     if as_json:
         print_json({"hosts": report})
     else:

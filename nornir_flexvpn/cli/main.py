@@ -6,7 +6,15 @@ import sys
 
 import typer
 
-from nornir_flexvpn.cli import demo_cmd, deploy_cmd, intent_cmd, lab_cmd, render_cmd, yang_cmd
+from nornir_flexvpn.cli import (
+    demo_cmd,
+    deploy_cmd,
+    intent_cmd,
+    lab_cmd,
+    render_cmd,
+    yang_cmd,
+    yang_pull_cmd,
+)
 from nornir_flexvpn.errors import FlexVpnError
 
 app = typer.Typer(
@@ -23,6 +31,7 @@ lab_cmd.register(app)
 demo_cmd.register(app)
 intent_cmd.register(app)
 deploy_cmd.register(app)
+yang_pull_cmd.register(app)
 
 
 @app.command()

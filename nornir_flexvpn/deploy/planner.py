@@ -122,7 +122,7 @@ def plan_payload(
     cli_items = list(payload.cli) if (changes or resend_cli) else []
     after = apply_changes(running, changes)
     lines = cli_diff(running if children(running) else None, after, payload.release)
-    lines += [f"+ {item.text}" for item in cli_items]
+    lines += [f"+ {line}" for item in cli_items for line in item.text.splitlines()]
     return HostPlan(
         host=name,
         release=payload.release,

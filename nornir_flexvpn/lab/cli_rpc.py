@@ -17,6 +17,7 @@ from lxml import etree
 
 from nornir_flexvpn.lab.contract import SessionInfo
 from nornir_flexvpn.lab.params import rpc_params
+from nornir_flexvpn.lab.redact import redact_cli_line
 from nornir_flexvpn.lab.replies import operation_not_supported, rpc_error
 from nornir_flexvpn.lab.xmlutil import default_nsmap, nc, text_of
 from nornir_flexvpn.namespaces import CLI_RPC, NATIVE, NC
@@ -105,7 +106,7 @@ def _run(device: LabDevice, session: SessionInfo, text: str, rpc: str) -> None:
         overlay, confirm = apply_lines(device, text)
     except CliRejected as rejected:
         raise rpc_error(
-            f"{rejected.reason} (line {rejected.lineno}: {rejected.line.strip()!r})",
+            f"{rejected.reason} (line {rejected.lineno}: {redact_cli_line(rejected.line.strip())!r})",
             "operation-failed",
             path=f"/cli-rpc:{rpc}",
             info={"bad-element": "config-clis" if rpc == "config-ios-cli-rpc" else "clis"},

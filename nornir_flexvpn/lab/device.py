@@ -19,8 +19,9 @@ from typing import Any, cast
 
 from lxml import etree
 
-from nornir_flexvpn.lab import cisco_ia, cli_rpc
+from nornir_flexvpn.lab import cisco_ia, cli_rpc, files_rpc, pki
 from nornir_flexvpn.lab.baseline import baseline_config
+from nornir_flexvpn.lab.bootflash import Bootflash
 from nornir_flexvpn.lab.confirmed import ConfirmedCommit
 from nornir_flexvpn.lab.contract import KillSession, SessionInfo
 from nornir_flexvpn.lab.datastore import (
@@ -36,6 +37,7 @@ from nornir_flexvpn.lab.identity import HeadendIdentity, hello_capabilities
 from nornir_flexvpn.lab.locks import LockableStore, LockTable
 from nornir_flexvpn.lab.models import ModelValidationFailed, WithDefaults, validate_and_print
 from nornir_flexvpn.lab.params import one_choice, rpc_params
+from nornir_flexvpn.lab.redact import redact, secret_values
 from nornir_flexvpn.lab.replies import (
     LabRpcError,
     from_model_issue,
@@ -44,6 +46,7 @@ from nornir_flexvpn.lab.replies import (
     operation_not_supported,
     rpc_error,
 )
+from nornir_flexvpn.lab.runtime import LabRuntime
 from nornir_flexvpn.lab.timers import ThreadTimers, Timers
 from nornir_flexvpn.lab.xmlutil import default_nsmap, elements, nc, qname, text_of
 from nornir_flexvpn.namespaces import (
@@ -53,6 +56,7 @@ from nornir_flexvpn.namespaces import (
     NC,
     NC_MONITORING,
     WITH_DEFAULTS,
+    XE_RPC,
 )
 from nornir_flexvpn.releases import Release
 from nornir_flexvpn.schema.context import module_files
@@ -62,7 +66,11 @@ StateProvider = Callable[["LabDevice"], list[etree._Element]]
 """Returns top-level operational data nodes for <get> (called with the device lock held)."""
 
 # Vendor RPCs are served only on releases whose models define them.
-_RPC_MODULES = {CISCO_IA: "cisco-ia", CLI_RPC: "Cisco-IOS-XE-cli-rpc"}
+_RPC_MODULES = {
+    CISCO_IA: "cisco-ia",
+    CLI_RPC: "Cisco-IOS-XE-cli-rpc",
+    XE_RPC: "Cisco-IOS-XE-rpc",
+}
 _TEST_OPTIONS = ("test-then-set", "set", "test-only")
 _ERROR_OPTIONS = ("stop-on-error", "continue-on-error", "rollback-on-error")
 _WITH_DEFAULTS_MODES = ("explicit", "trim", "report-all", "report-all-tagged")
@@ -106,6 +114,10 @@ class LabDevice:
             self._stores["candidate"] = [_clone(r) for r in boot]
         self.confirmed = ConfirmedCommit(self)
         self.ia = cisco_ia.CiscoIa(self)
+        # Lab state (bootflash files, PKI, AnyConnect sessions, oper data providers).
+        self.bootflash = Bootflash()
+        self.running_listeners: list[Callable[[LabDevice], None]] = []
+        self.runtime = LabRuntime(self)
 
     # --- DeviceModel ----------------------------------------------------------------------
     def capabilities(self) -> list[str]:
@@ -223,7 +235,7 @@ class LabDevice:
         try:
             printed = validate_and_print(self.release, self.models_dir, roots, parse_only=not full)
         except ModelValidationFailed as failed:
-            raise from_model_issue(failed.issues[0]) from None
+            raise redact(from_model_issue(failed.issues[0]), secret_values(roots)) from None
         return roots_from_printed(printed)
 
     def _set_running(self, roots: list[etree._Element]) -> None:
@@ -231,6 +243,8 @@ class LabDevice:
         self._prune_overlay()
         if "candidate" in self._stores and self._candidate_dirty_by is None:
             self._stores["candidate"] = [_clone(r) for r in roots]
+        for listener in list(self.running_listeners):
+            listener(self)
 
     def _prune_overlay(self) -> None:
         for section in list(self.cli_overlay):
@@ -251,10 +265,10 @@ class LabDevice:
     def _read(
         self,
         roots: list[etree._Element],
-        operation: etree._Element,
         params: dict[str, etree._Element],
         *,
         full: bool,
+        state: list[etree._Element] | None = None,
     ) -> etree._Element:
         mode = "explicit"
         if "with-defaults" in params:
@@ -263,6 +277,8 @@ class LabDevice:
                 raise invalid_value(f"with-defaults {mode!r} is not supported")
         if mode != "explicit" and roots:
             roots = self._printed_with_defaults(roots, cast(WithDefaults, mode), full=full)
+        # State providers own their defaults; with-defaults shapes configuration only.
+        roots = [*roots, *(state or [])]
         filter_el = params.get("filter")
         if filter_el is not None:
             roots = self._filtered(roots, filter_el)
@@ -379,13 +395,12 @@ def _get_config(device: LabDevice, session: SessionInfo, op: etree._Element) -> 
     params = _params_with_defaults(op, ("source", "filter"))
     source = _source(device, params, allow_config=False)
     roots = device._store(source)
-    return device._read(roots, op, params, full=source != "candidate")
+    return device._read(roots, params, full=source != "candidate")
 
 
 def _get(device: LabDevice, session: SessionInfo, op: etree._Element) -> etree._Element:
     params = _params_with_defaults(op, ("filter",))
-    roots = [*device._store("running"), *device._state()]
-    return device._read(roots, op, params, full=True)
+    return device._read(device._store("running"), params, full=True, state=device._state())
 
 
 def _params_with_defaults(
@@ -649,6 +664,9 @@ _WRITES = frozenset(
         (CISCO_IA, "checkpoint"),
         (CLI_RPC, "config-ios-cli-rpc"),
         (CLI_RPC, "config-ios-cli-trans"),
+        (XE_RPC, "crypto"),
+        (XE_RPC, "copy"),
+        (XE_RPC, "delete"),
     }
 )
 
@@ -674,4 +692,7 @@ _HANDLERS: dict[tuple[str, str], Handler] = {
     (CISCO_IA, "is-syncing"): cisco_ia.is_syncing,
     (CLI_RPC, "config-ios-cli-rpc"): cli_rpc.config_ios_cli_rpc,
     (CLI_RPC, "config-ios-cli-trans"): cli_rpc.config_ios_cli_trans,
+    (XE_RPC, "crypto"): pki.crypto_rpc,
+    (XE_RPC, "copy"): files_rpc.copy,
+    (XE_RPC, "delete"): files_rpc.delete,
 }

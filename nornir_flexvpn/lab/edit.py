@@ -238,7 +238,8 @@ class EditEngine:
         """A new target node: leaves whole, containers/lists empty (plus keys)."""
         node = etree.Element(edit.tag, nsmap=default_nsmap(info.namespace))
         if info.kind in (NodeKind.LEAF, NodeKind.LEAF_LIST) or whole:
-            node.text = None if info.empty_type else text_of(edit)
+            # an empty-type leaf with text stays wrong so the models reject it
+            node.text = text_of(edit) or None
             return node
         if info.kind in (NodeKind.ANYXML, NodeKind.ANYDATA):
             return _strip_attributes(etree.fromstring(etree.tostring(edit)))

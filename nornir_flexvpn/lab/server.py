@@ -32,7 +32,7 @@ from nornir_flexvpn.lab.hostkeys import (
 )
 from nornir_flexvpn.lab.identity import HeadendIdentity
 from nornir_flexvpn.lab.transport import Credentials, NetconfEndpoint, TransportOptions
-from nornir_flexvpn.releases import yang_dir
+from nornir_flexvpn.releases import release_dir, yang_dir
 
 T = TypeVar("T")
 DeviceFactory = Callable[[HeadendIdentity, Path], DeviceModel]
@@ -44,8 +44,12 @@ PASSWORD_FILE = "lab-password"
 def lab_device_factory(identity: HeadendIdentity, models_dir: Path) -> DeviceModel:
     """The real lab device (`lab.device.LabDevice`), imported only when a headend starts."""
     from nornir_flexvpn.lab.device import LabDevice
+    from nornir_flexvpn.lab.yang_library import yang_library_provider
 
-    device: DeviceModel = LabDevice(identity, models_dir=models_dir)
+    lab_device = LabDevice(identity, models_dir=models_dir)
+    folder = release_dir(identity.release, models_dir)
+    lab_device.register_state(yang_library_provider(folder, identity.platform))
+    device: DeviceModel = lab_device
     return device
 
 

@@ -5,6 +5,10 @@ authentication, the `netconf` subsystem, hellos and session-ids, framing,
 message-ids and the <rpc-reply> envelope. Everything inside the operation is
 the device's (`lab.contract.DeviceModel`). The device runs in the event loop
 thread; a session handles its messages strictly in arrival order.
+
+The same SSH server offers SFTP and SCP into the device's bootflash (`lab.sftp`)
+and applies the faults scripted on the headend (`lab.faults`): latency and slow
+commits are awaited on the loop, never slept, so other headends keep serving.
 """
 
 from __future__ import annotations
@@ -13,13 +17,16 @@ import asyncio
 import hmac
 import logging
 import traceback
+from collections import deque
 from dataclasses import dataclass, field
 
 import asyncssh
+from asyncssh.stream import SSHServerStreamSession
 
 from nornir_flexvpn.errors import LabError, RpcError
 from nornir_flexvpn.lab import messages
 from nornir_flexvpn.lab.contract import DeviceModel, SessionInfo
+from nornir_flexvpn.lab.faults import FaultPlan
 from nornir_flexvpn.lab.framing import (
     DEFAULT_MAX_MESSAGE,
     FrameDecoder,
@@ -28,6 +35,7 @@ from nornir_flexvpn.lab.framing import (
     encode,
 )
 from nornir_flexvpn.lab.identity import BASE_11
+from nornir_flexvpn.lab.sftp import bootflash_of, sftp_factory
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +93,9 @@ class NetconfEndpoint:
         self._server: asyncssh.SSHAcceptor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         device.set_session_killer(self.kill)
+        self.faults = FaultPlan(device, self.kill)
+        # Tests script faults through the device too (`headend.device.faults`).
+        setattr(device, "faults", self.faults)  # noqa: B010
 
     @property
     def port(self) -> int:
@@ -171,10 +182,67 @@ class _SshServer(asyncssh.SSHServer):
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         return self._endpoint.credentials.key_ok(username, key)
 
-    def session_requested(self) -> NetconfSession:
+    def session_requested(self) -> ChannelSession:
         assert self._conn is not None  # connection_made always runs first
         peer = self._conn.get_extra_info("peername") or ("127.0.0.1", 0)
-        return NetconfSession(self._endpoint, self._conn, self._username, str(peer[0]))
+        netconf = NetconfSession(self._endpoint, self._conn, self._username, str(peer[0]))
+        return ChannelSession(self._endpoint, netconf)
+
+
+class ChannelSession(asyncssh.SSHServerSession[bytes]):
+    """One SSH session channel: NETCONF (subsystem `netconf`), or files (subsystem
+    `sftp`, exec `scp ...`) when the device has a bootflash. What it is becomes
+    known only at the subsystem/exec request, so this forwards to the chosen one."""
+
+    def __init__(self, endpoint: NetconfEndpoint, netconf: NetconfSession) -> None:
+        self._endpoint = endpoint
+        self._netconf = netconf
+        self._target: asyncssh.SSHServerSession[bytes] = netconf
+        self._chan: asyncssh.SSHServerChannel[bytes] | None = None
+
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
+        self._chan = chan
+        self._netconf.connection_made(chan)
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        if subsystem == "sftp":
+            return self._serve_files()
+        return self._netconf.subsystem_requested(subsystem)
+
+    def exec_requested(self, command: str) -> bool:
+        return command.startswith("scp ") and self._serve_files()
+
+    def shell_requested(self) -> bool:
+        return False
+
+    def _serve_files(self) -> bool:
+        bootflash = bootflash_of(self._endpoint.device)
+        if bootflash is None or self._chan is None:
+            return False
+        files: SSHServerStreamSession[bytes] = SSHServerStreamSession(
+            None, sftp_factory(bootflash), 3, allow_scp=True
+        )
+        files.connection_made(self._chan)
+        self._target = files
+        return True
+
+    def session_started(self) -> None:
+        self._target.session_started()
+
+    def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
+        self._target.data_received(data, datatype)
+
+    def eof_received(self) -> bool:
+        return bool(self._target.eof_received())
+
+    def pause_writing(self) -> None:
+        self._target.pause_writing()
+
+    def resume_writing(self) -> None:
+        self._target.resume_writing()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._target.connection_lost(exc)
 
 
 class NetconfSession(asyncssh.SSHServerSession[bytes]):
@@ -198,6 +266,9 @@ class NetconfSession(asyncssh.SSHServerSession[bytes]):
         self._hello_seen = False
         self._closing = False
         self._hello_timer: asyncio.TimerHandle | None = None
+        # Messages wait here while a fault holds the session (latency, slow commit).
+        self._pending: deque[bytes] = deque()
+        self._worker: asyncio.Task[None] | None = None
 
     @property
     def info(self) -> SessionInfo | None:
@@ -241,7 +312,11 @@ class NetconfSession(asyncssh.SSHServerSession[bytes]):
                 message = self._decoder.next_message()
                 if message is None:
                     break
-                self._handle(message)
+                if self._worker is not None or self._endpoint.faults.active:
+                    self._pending.append(message)
+                    self._start_worker()
+                else:
+                    self._handle(message)
         except FramingError as exc:
             # RFC 6242 4.2: on a framing error the session is terminated.
             log.info("session %s: %s; closing", self._sid, exc.message)
@@ -253,6 +328,9 @@ class NetconfSession(asyncssh.SSHServerSession[bytes]):
     def connection_lost(self, exc: Exception | None) -> None:
         if self._hello_timer is not None:
             self._hello_timer.cancel()
+        if self._worker is not None:
+            self._worker.cancel()
+        self._pending.clear()
         if self._info is not None:
             self._endpoint.sessions.pop(self._info.session_id, None)
             try:
@@ -278,6 +356,52 @@ class NetconfSession(asyncssh.SSHServerSession[bytes]):
             self._send(rejected.reply)
             return
         reply, ok = self._execute(rpc)
+        self._send(reply)
+        if rpc.is_close_session and ok:
+            self.close()
+
+    def _start_worker(self) -> None:
+        if self._worker is None:
+            self._worker = asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self) -> None:
+        """Handle queued messages in order, with the faults scripted on the headend."""
+        try:
+            while self._pending and not self._closing:
+                await self._handle_with_faults(self._pending.popleft())
+        except Exception as exc:
+            log.error("session %s: fault handling failed: %s", self._sid, _where(exc))
+            self.abort()
+        finally:
+            self._worker = None
+
+    async def _handle_with_faults(self, message: bytes) -> None:
+        if not self._hello_seen:
+            self._receive_hello(message)
+            return
+        assert self._info is not None
+        try:
+            rpc = messages.parse_rpc(message, base11=self._info.base11)
+        except messages.RpcRejected as rejected:
+            self._send(rejected.reply)
+            return
+        action = self._endpoint.faults.on_rpc(rpc.operation)
+        if action.delay > 0:
+            await asyncio.sleep(action.delay)
+            if self._closing:
+                return
+        if action.drop == "before":
+            log.info("session %s: fault: dropped before <%s>", self._sid, rpc.name)
+            self.abort()
+            return
+        if action.error is not None:
+            self._send(messages.error_reply(rpc.element, messages.errors_of(action.error)))
+            return
+        reply, ok = self._execute(rpc)
+        if action.drop == "after":
+            log.info("session %s: fault: dropped after <%s>", self._sid, rpc.name)
+            self.abort()
+            return
         self._send(reply)
         if rpc.is_close_session and ok:
             self.close()

@@ -169,6 +169,8 @@ def load_modules(
     """Add modules (all features on) to the shared context; returns the newly loaded ones.
 
     An unknown module raises SchemaError and leaves the context unchanged.
+    Adding modules recompiles the context, which invalidates every data tree
+    parsed with it before: call this at start-up, before keeping any tree.
     """
     entry = _entry(release, models_dir)
     with entry.lock:

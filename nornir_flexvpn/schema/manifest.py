@@ -18,6 +18,7 @@ from libyang.util import c2str
 from nornir_flexvpn.errors import SchemaError
 from nornir_flexvpn.releases import Release
 from nornir_flexvpn.schema.context import locked_context, module_files
+from nornir_flexvpn.schema.repair import repairs_for
 
 Role = Literal["config", "features", "rpc", "oper"]
 
@@ -95,6 +96,8 @@ def build_manifest(release: Release, models_dir: Path | None = None) -> dict[str
         "release": release.value,
         "modules": modules,
         "absent": absent,
+        # Loaded from repaired copies (see schema/repair.py): same revisions, fixed text.
+        "repaired": sorted({r.module for r in repairs_for(release)}),
     }
 
 
@@ -137,6 +140,7 @@ def manifest_drift(release: Release, root: Path, models_dir: Path | None = None)
         new = current["modules"].get(name)
         if old != new:
             drift.append(f"{name}: manifest {old} != models {new}")
-    if stored.get("absent") != current["absent"]:
-        drift.append(f"absent: manifest {stored.get('absent')} != models {current['absent']}")
+    for key in ("release", "absent", "repaired"):
+        if stored.get(key) != current[key]:
+            drift.append(f"{key}: manifest {stored.get(key)} != models {current[key]}")
     return drift

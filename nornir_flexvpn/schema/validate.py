@@ -61,6 +61,37 @@ def _serialise(nodes: list[etree._Element]) -> tuple[bytes, int]:
     return text, (first_line - 1) if isinstance(first_line, int) else 0
 
 
+# Leaves whose values are secrets: their text never reaches a message or a path.
+_SECRET_LEAF = re.compile(r"(?:^|-)(?:password|passphrase|secret|key|psk|pre-shared-key)$")
+_REDACTED = "<redacted>"
+
+
+def _secret_values(nodes: list[etree._Element]) -> list[str]:
+    values: set[str] = set()
+    for node in nodes:
+        for element in node.iter():
+            if not isinstance(element.tag, str):
+                continue
+            text = (element.text or "").strip()
+            if text and _SECRET_LEAF.search(etree.QName(element).localname):
+                values.add(text)
+    # Longest first, so a secret containing another is replaced whole.
+    return sorted(values, key=len, reverse=True)
+
+
+def _redact(issues: list[YangIssue], secrets: list[str]) -> list[YangIssue]:
+    if not secrets:
+        return issues
+    out: list[YangIssue] = []
+    for issue in issues:
+        message, path = issue.message, issue.path
+        for secret in secrets:
+            message = message.replace(secret, _REDACTED)
+            path = path.replace(secret, _REDACTED)
+        out.append(YangIssue(path=path, message=message, line=issue.line))
+    return out
+
+
 def _issues(ctx: libyang.Context, line_offset: int) -> list[YangIssue]:
     """Drain libyang's stored errors for this thread into issues."""
     issues: list[YangIssue] = []
@@ -131,16 +162,21 @@ def _parse_locked(ctx: libyang.Context, xml: bytes, kind: DataKind, line_offset:
 class _Invalid(Exception):
     def __init__(self, issues: list[YangIssue]) -> None:
         self.issues = issues
-        super().__init__(str(issues[0]))
+        # Not str(issues): they may still hold secrets until redacted.
+        super().__init__(f"{len(issues)} YANG issue(s)")
 
 
 @contextmanager
 def _parsed(
     release: Release, data: etree._Element, kind: DataKind, models_dir: Path | None
 ) -> Iterator[libyang.DNode | None]:
-    text, offset = _serialise(_top_nodes(data))
+    nodes = _top_nodes(data)
+    text, offset = _serialise(nodes)
     with locked_context(release, models_dir) as ctx:
-        raw = _parse_locked(ctx, text, kind, offset)
+        try:
+            raw = _parse_locked(ctx, text, kind, offset)
+        except _Invalid as invalid:
+            raise _Invalid(_redact(invalid.issues, _secret_values(nodes))) from None
         try:
             yield libyang.DNode.new(ctx, raw) if raw != ffi.NULL else None
         finally:
@@ -253,12 +289,7 @@ def _parse_op(
         issues = _issues(ctx, line_offset)
         if ret == lib.LY_SUCCESS and tree[0] != ffi.NULL:
             # Parsing an operation does not validate it: check the input/output too.
-            vret = lib.lyd_validate_op(
-                op[0],
-                ffi.NULL,
-                lib.LYD_TYPE_RPC_YANG if op_type == lib.LYD_TYPE_RPC_YANG else op_type,
-                ffi.NULL,
-            )
+            vret = lib.lyd_validate_op(tree[0], ffi.NULL, op_type, ffi.NULL)
             issues += [i for i in _issues(ctx, line_offset) if i not in issues]
             if vret != lib.LY_SUCCESS and not issues:
                 issues.append(YangIssue("", f"libyang error {vret}"))
@@ -275,7 +306,8 @@ def validate_rpc(
     """Issues of an RPC's input: `rpc_body` is the operation element (or its <rpc>)."""
     op = _operation(rpc_body)
     text, offset = _serialise([op])
-    return _parse_op(release, text, lib.LYD_TYPE_RPC_YANG, offset, models_dir)
+    issues = _parse_op(release, text, lib.LYD_TYPE_RPC_YANG, offset, models_dir)
+    return _redact(issues, _secret_values([op]))
 
 
 def validate_reply(
@@ -297,4 +329,5 @@ def validate_reply(
     for child in output:
         wrapper.append(copy.deepcopy(child))
     text, _ = _serialise([wrapper])
-    return _parse_op(release, text, lib.LYD_TYPE_REPLY_YANG, 0, models_dir)
+    issues = _parse_op(release, text, lib.LYD_TYPE_REPLY_YANG, 0, models_dir)
+    return _redact(issues, _secret_values([wrapper]))

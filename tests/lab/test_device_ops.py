@@ -15,8 +15,7 @@ N = f"{{{NATIVE}}}"
 
 def _loopbacks(data: etree._Element) -> list[str]:
     return [
-        e.findtext(f"{N}name") or ""
-        for e in data.iterfind(f"{N}native/{N}interface/{N}Loopback")
+        e.findtext(f"{N}name") or "" for e in data.iterfind(f"{N}native/{N}interface/{N}Loopback")
     ]
 
 
@@ -57,6 +56,11 @@ def test_get_adds_registered_state() -> None:
     assert reply.find(f"{N}native") is not None
     config = client.get_config()
     assert config.find("{urn:example:state}counters") is None
+    full = client.rpc(
+        f'<get xmlns="{NC}"><with-defaults xmlns="{WITH_DEFAULTS}">report-all</with-defaults></get>'
+    )
+    assert full is not None
+    assert full.find("{urn:example:state}counters") is not None
 
 
 def test_get_config_with_defaults_modes() -> None:
@@ -98,8 +102,7 @@ def test_get_config_parameter_errors() -> None:
     assert foreign.tag == "unknown-namespace"
     assert foreign.info["bad-namespace"] == "urn:example:other"
     no_select = client.error(
-        f'<get-config xmlns="{NC}"><source><running/></source>'
-        '<filter type="xpath"/></get-config>'
+        f'<get-config xmlns="{NC}"><source><running/></source><filter type="xpath"/></get-config>'
     )
     assert no_select.tag == "missing-attribute"
     assert no_select.info["bad-attribute"] == "select"
@@ -141,12 +144,15 @@ def test_edit_config_parameter_errors() -> None:
     )
     assert url.tag == "operation-not-supported"
     bad_op = client.edit_error(
-        native(f'<interface><Loopback nc:operation="smash" {NCOP}><name>1</name></Loopback>'
-               "</interface>")
+        native(
+            f'<interface><Loopback nc:operation="smash" {NCOP}><name>1</name></Loopback>'
+            "</interface>"
+        )
     )
     assert bad_op.tag == "bad-attribute"
-    missing_key = client.edit_error(native("<interface><Loopback><description>x</description>"
-                                           "</Loopback></interface>"))
+    missing_key = client.edit_error(
+        native("<interface><Loopback><description>x</description></Loopback></interface>")
+    )
     assert missing_key.tag == "missing-element" and missing_key.info == {"bad-element": "name"}
     assert all_datastores(device) == before
 
@@ -291,9 +297,10 @@ def test_kill_session() -> None:
         "</kill-session>"
     )
     assert self_kill.tag == "invalid-value"
-    assert alice.error(
-        f'<kill-session xmlns="{NC}"><session-id>999</session-id></kill-session>'
-    ).tag == "invalid-value"
+    assert (
+        alice.error(f'<kill-session xmlns="{NC}"><session-id>999</session-id></kill-session>').tag
+        == "invalid-value"
+    )
     assert alice.error(f'<kill-session xmlns="{NC}"/>').tag == "missing-element"
     alice.rpc(
         f'<kill-session xmlns="{NC}"><session-id>{bob.session.session_id}</session-id>'
@@ -336,9 +343,7 @@ def test_candidate_may_hold_unfinished_references_until_commit() -> None:
     client = connect(device)
     dangling = loopback(13, extra="<vrf><forwarding>BLUE</forwarding></vrf>")
     client.edit(dangling, target="candidate")
-    invalid = client.error(
-        f'<validate xmlns="{NC}"><source><candidate/></source></validate>'
-    )
+    invalid = client.error(f'<validate xmlns="{NC}"><source><candidate/></source></validate>')
     assert invalid.tag == "operation-failed" and "VRF" in invalid.message
     before_running = device.datastore_xml("running")
     refused = client.error(f'<commit xmlns="{NC}"/>')
@@ -410,8 +415,7 @@ def test_get_schema_serves_the_release_text() -> None:
     )
     assert wrong_version.tag == "invalid-value"
     unknown = client.error(
-        f'<get-schema xmlns="{NC_MONITORING}"><identifier>no-such-module</identifier>'
-        "</get-schema>"
+        f'<get-schema xmlns="{NC_MONITORING}"><identifier>no-such-module</identifier></get-schema>'
     )
     assert unknown.tag == "invalid-value"
     missing = client.error(f'<get-schema xmlns="{NC_MONITORING}"/>')

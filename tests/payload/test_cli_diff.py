@@ -6,13 +6,13 @@ import copy
 
 import pytest
 from lxml import etree
+from test_render_cli import AUTHZ, PROFILE, parse, seed_native
 
 from nornir_flexvpn.lab.baseline import baseline_config
 from nornir_flexvpn.namespaces import CRYPTO, NATIVE, NC
 from nornir_flexvpn.payload.cli_diff import cli_diff
 from nornir_flexvpn.payload.render_cli import render_cli
 from nornir_flexvpn.releases import Release
-from test_render_cli import AUTHZ, PROFILE, parse, seed_native
 
 NS = {"nc": NC, "ios": NATIVE, "c": CRYPTO}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from nornir_flexvpn.namespaces import ACL, AAA, CRYPTO, HTTP, NAT, NATIVE, NC, TUNNEL
+from nornir_flexvpn.namespaces import AAA, ACL, CRYPTO, HTTP, NAT, NATIVE, NC, TUNNEL
 from nornir_flexvpn.payload.render_cli import render_blocks, render_cli
 from nornir_flexvpn.payload.types import CliItem
 from nornir_flexvpn.releases import Release

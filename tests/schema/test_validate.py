@@ -220,3 +220,18 @@ def test_parallel_validation_is_consistent() -> None:
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         assert all(pool.map(check, range(60)))
+
+
+def test_secret_values_never_reach_issues() -> None:
+    # The password's text also lands in an enum leaf, whose error quotes the value.
+    user = f"""
+    <native xmlns="{NATIVE}"><username><name>test</name>
+      <password><encryption>cisco123</encryption><password>cisco123</password></password>
+    </username></native>"""
+    [issue] = validate_config(Release.V17_15_1, xml(user))
+    assert "cisco123" not in issue.message and "cisco123" not in issue.path
+    assert "<redacted>" in issue.message
+    assert issue.path.endswith("username[name='test']/password/encryption")
+    with pytest.raises(YangValidationError) as info:
+        ensure_valid_config(Release.V17_15_1, xml(user))
+    assert "cisco123" not in str(info.value) and "cisco123" not in repr(info.value.issues)

@@ -49,16 +49,14 @@ def render_aaa(r: Reader, native: etree._Element, out: list[Block]) -> None:
     node = r.find(aaa, "new-model")
     if r.flag(aaa, "new-model"):
         out.append(Block(no(node, "aaa new-model")))
-    for entry in r.find_all(aaa, "authentication/login"):
-        name = r.text(entry, "name")
-        line = f"aaa authentication login {name}"
-        out.append(Block(no(entry, line) if is_removed(entry) else f"{line} {methods(r, entry)}"))
-        r.use(entry if is_removed(entry) else None)
-    for entry in r.find_all(aaa, "authorization/network"):
-        name = r.text(entry, "id")
-        line = f"aaa authorization network {name}"
-        out.append(Block(no(entry, line) if is_removed(entry) else f"{line} {methods(r, entry)}"))
-        r.use(entry if is_removed(entry) else None)
+    for kind, key in (("authentication/login", "name"), ("authorization/network", "id")):
+        for entry in r.find_all(aaa, kind):
+            line = f"aaa {kind.replace('/', ' ')} {r.text(entry, key)}"
+            if is_removed(entry):
+                r.use(entry)
+                out.append(Block(f"no {line}"))
+            else:
+                out.append(Block(f"{line} {methods(r, entry)}"))
 
 
 def render_usernames(r: Reader, native: etree._Element, out: list[Block]) -> None:

@@ -38,7 +38,8 @@ _KEY_LEAVES: frozenset[str] = frozenset(
 
 
 def localname(el: etree._Element) -> str:
-    return etree.QName(el).localname
+    tag = el.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def element_children(el: etree._Element) -> Iterator[etree._Element]:

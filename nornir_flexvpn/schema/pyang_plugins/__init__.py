@@ -1,0 +1,1 @@
+"""pyang plugins (loaded by pyang through --plugindir, not imported by the package)."""
