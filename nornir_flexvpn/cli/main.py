@@ -10,7 +10,9 @@ from nornir_flexvpn.cli import (
     demo_cmd,
     deploy_cmd,
     intent_cmd,
+    lab_client_cmd,
     lab_cmd,
+    lab_fault_cmd,
     render_cmd,
     yang_cmd,
     yang_pull_cmd,
@@ -28,6 +30,8 @@ app = typer.Typer(
 render_cmd.register(app)
 yang_cmd.register(app)
 lab_cmd.register(app)
+lab_client_cmd.register(app)
+lab_fault_cmd.register(app)
 demo_cmd.register(app)
 intent_cmd.register(app)
 deploy_cmd.register(app)

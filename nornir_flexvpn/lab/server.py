@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from nornir_flexvpn.errors import LabError
 from nornir_flexvpn.lab.contract import DeviceModel
+from nornir_flexvpn.lab.faults import FaultPlan
 from nornir_flexvpn.lab.hostkeys import (
     KeyAlgorithm,
     KnownHost,
@@ -71,6 +72,11 @@ class Headend:
     @property
     def name(self) -> str:
         return self.identity.name
+
+    @property
+    def faults(self) -> FaultPlan:
+        """Faults scripted on this headend (`lab.faults`)."""
+        return self.endpoint.faults
 
     def authorize_key(self, public_key: str) -> None:
         """Allow public-key login with this OpenSSH public key line."""

@@ -11,6 +11,8 @@ IOS message for a full flash.
 
 from __future__ import annotations
 
+import errno
+import os
 import posixpath
 import time
 from collections.abc import AsyncIterator, Callable
@@ -70,6 +72,17 @@ class _Handle:
     data: bytearray = field(default_factory=bytearray)
     writable: bool = False
     dirty: bool = False
+    failed: bool = False  # a write ran out of space: the upload must not land
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        """asyncssh asks an open file for its data ranges (sparse copies); ours has no holes."""
+        if whence == os.SEEK_DATA:
+            if offset >= len(self.data):
+                raise OSError(errno.ENXIO, "no data past the end")
+            return offset
+        if whence == os.SEEK_HOLE:
+            return len(self.data)
+        return offset
 
 
 class BootflashSftpServer(asyncssh.SFTPServer):
@@ -192,6 +205,7 @@ class BootflashSftpServer(asyncssh.SFTPServer):
             len(self._flash.read(handle.name)) if self._flash.exists(handle.name) else 0
         )
         if others + max(end, len(handle.data)) > self._flash.capacity:
+            handle.failed = True
             raise _no_space(handle.name)
         if end > len(handle.data):
             handle.data.extend(b"\x00" * (end - len(handle.data)))
@@ -201,7 +215,7 @@ class BootflashSftpServer(asyncssh.SFTPServer):
 
     def close(self, file_obj: object) -> None:
         handle = _handle(file_obj)
-        if handle.writable and handle.dirty:
+        if handle.writable and handle.dirty and not handle.failed:
             handle.dirty = False
             try:
                 self._flash.write(handle.name, bytes(handle.data))

@@ -22,11 +22,19 @@ def build_nat(nat: Nat | None, release: Release) -> Fragment:
     fragment = Fragment("nat")
     if nat is None or not nat.inside_source:
         return fragment
-    source = chain(child(fragment.add(element(NATIVE, "ip")), NAT, "nat"), "inside", "source")
+    ip = element(NATIVE, "ip")
+    source = chain(child(ip, NAT, "nat"), "inside", "source")
     new_shape = shapes.nat_source == "list-interface"
     holder = leaf(source, "list-interface") if new_shape else source
     entries: dict[str, etree._Element] = {}
     for rule in nat.inside_source:
+        if not rule.overload and shapes.nat_interface_overload_required:
+            fragment.cli_item(
+                f"ip nat inside source list {rule.acl} interface {rule.interface}",
+                reason=f"{release.value}: nat inside source list interface without 'overload'"
+                " has no node in Cisco-IOS-XE-nat (overload is mandatory there)",
+            )
+            continue
         entry = entries.get(rule.acl)
         if entry is None:
             entry = entries[rule.acl] = leaf(holder, "list")
@@ -35,4 +43,6 @@ def build_nat(nat: Nat | None, release: Release) -> Fragment:
         leaf(interface, "name", rule.interface)
         if rule.overload:
             leaf(interface, "overload-new" if new_shape else "overload")
+    if entries:
+        fragment.add(ip)
     return fragment

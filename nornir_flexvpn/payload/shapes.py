@@ -49,6 +49,8 @@ class Shapes:
     template_tunnel_protection: bool
     # No release up to 17.18.1 models `ip nat inside` on a Virtual-Template.
     template_nat_inside: bool
+    # 17.3.1's `source/list/interface` has a mandatory `overload`: without it, CLI only.
+    nat_interface_overload_required: bool
     policy_proposal: PolicyProposalShape
     authorization_group: AuthzGroupShape
     trustpoint_ref: TrustpointRefShape
@@ -72,6 +74,7 @@ def shapes_for(release: Release) -> Shapes:
         profile_anyconnect=from_17_3,
         template_tunnel_protection=from_17_3,
         template_nat_inside=False,
+        nat_interface_overload_required=release == Release.V17_3_1,
         policy_proposal="list" if from_17_3 else "leaf",
         authorization_group="list-v2" if release.at_least("17.12.1") else "list",
         trustpoint_ref="list" if from_17_9 else "leaf",

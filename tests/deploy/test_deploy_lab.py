@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -26,14 +27,14 @@ NornirFor = Callable[[list[Headend]], Nornir]
 RunningOf = Callable[[Headend], bytes]
 
 
-def _one(nr: Nornir, task: Callable[..., Result], **kwargs: object) -> Result:
+def _one(nr: Nornir, task: Callable[..., Result], **kwargs: Any) -> Result:
     agg = nr.run(task=task, on_failed=True, **kwargs)
     assert len(agg) == 1
     multi = next(iter(agg.values()))
     return multi[0]
 
 
-def _deploy(nr: Nornir, **kwargs: object) -> DeployOutcome:
+def _deploy(nr: Nornir, **kwargs: Any) -> DeployOutcome:
     result = _one(nr, deploy_flexvpn, **kwargs)
     assert isinstance(result.result, DeployOutcome), result.exception
     return result.result
@@ -46,9 +47,7 @@ def _plan(nr: Nornir) -> HostPlan:
 
 
 STRATEGY_CASES = [
-    pytest.param(
-        {"candidate": True}, {}, Strategy.CANDIDATE_CHECKPOINT, id="candidate-checkpoint"
-    ),
+    pytest.param({"candidate": True}, {}, Strategy.CANDIDATE_CHECKPOINT, id="candidate-checkpoint"),
     pytest.param(
         {"candidate": True, "confirmed_commit": True},
         {},
@@ -66,8 +65,8 @@ def test_converges_from_empty_then_second_run_writes_nothing(
     lab: LabFactory,
     nornir_for: NornirFor,
     running_of: RunningOf,
-    lab_args: dict[str, bool],
-    deploy_args: dict[str, bool],
+    lab_args: dict[str, Any],
+    deploy_args: dict[str, Any],
     strategy: Strategy,
 ) -> None:
     headend = lab(Release.V17_15_1, **lab_args)
@@ -78,7 +77,10 @@ def test_converges_from_empty_then_second_run_writes_nothing(
     assert first.transaction is not None
     assert first.transaction.strategy is strategy
     assert first.transaction.committed and not first.transaction.rolled_back
-    assert any(line.startswith("+ crypto ikev2 profile AnyConnect-EAP") for line in first.plan.cli_diff)  # type: ignore[union-attr]
+    assert first.plan is not None
+    assert any(
+        line.startswith("+ crypto ikev2 profile AnyConnect-EAP") for line in first.plan.cli_diff
+    )
     after_first = running_of(headend)
 
     second = _deploy(nr, **deploy_args)
@@ -130,7 +132,9 @@ def test_converges_from_partial_and_from_drift(
     drifted = _plan(nr)
     assert drifted.changed
     assert any("Loopback" in c.path for c in drifted.changes)
-    assert any("description hand-made" in line and line.startswith("-") for line in drifted.cli_diff)
+    assert any(
+        "description hand-made" in line and line.startswith("-") for line in drifted.cli_diff
+    )
     fixed = _deploy(nr)
     assert fixed.changed and not fixed.failed
     assert not _plan(nr).changed

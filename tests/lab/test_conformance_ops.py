@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from device_support import SEED_SAMPLE, loopback, native
 from lxml import etree
 from ncclient import manager
 from ncclient.operations.rpc import RPCError
@@ -15,6 +14,7 @@ from ncclient.operations.rpc import RPCError
 from nornir_flexvpn.lab.device import LabDevice
 from nornir_flexvpn.lab.fixtures import LabFactory
 from nornir_flexvpn.lab.server import Headend
+from nornir_flexvpn.lab.testing import SEED_SAMPLE, loopback, native
 from nornir_flexvpn.namespaces import CISCO_IA, CLI_RPC, CRYPTO, NATIVE, NC
 from nornir_flexvpn.releases import Release
 

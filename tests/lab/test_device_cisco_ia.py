@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from device_support import Client, all_datastores, connect, loopback, make_device, native
 from lxml import etree
 
+from nornir_flexvpn.lab.testing import (
+    Client,
+    all_datastores,
+    connect,
+    loopback,
+    make_device,
+    native,
+)
 from nornir_flexvpn.lab.timers import ManualTimers
 from nornir_flexvpn.namespaces import CISCO_IA, CLI_RPC, NATIVE
 from nornir_flexvpn.releases import Release

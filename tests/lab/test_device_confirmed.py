@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from device_support import Client, connect, loopback, make_device
 from lxml import etree
 
 from nornir_flexvpn.lab.device import LabDevice
+from nornir_flexvpn.lab.testing import Client, connect, loopback, make_device
 from nornir_flexvpn.lab.timers import ManualTimers
 from nornir_flexvpn.namespaces import NATIVE, NC
 

@@ -3,9 +3,9 @@ default-operation, choices and user-ordered lists."""
 
 from __future__ import annotations
 
-from device_support import NCOP, all_datastores, connect, loopback, make_device, native
 from lxml import etree
 
+from nornir_flexvpn.lab.testing import NCOP, all_datastores, connect, loopback, make_device, native
 from nornir_flexvpn.namespaces import NAT, NATIVE, YANG_XML
 
 N = f"{{{NATIVE}}}"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from device_support import SEED_SAMPLE, Client, connect, make_device
 from lxml import etree
 
+from nornir_flexvpn.lab.testing import SEED_SAMPLE, Client, connect, make_device
 from nornir_flexvpn.namespaces import CRYPTO, HTTP, NATIVE
 
 N = f"{{{NATIVE}}}"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from device_support import NCOP, all_datastores, connect, loopback, make_device, native
 from lxml import etree
 
 from nornir_flexvpn.lab.device import LabDevice
 from nornir_flexvpn.lab.identity import CANDIDATE, CONFIRMED_COMMIT
+from nornir_flexvpn.lab.testing import NCOP, all_datastores, connect, loopback, make_device, native
 from nornir_flexvpn.namespaces import HTTP, NATIVE, NC, NC_MONITORING, WITH_DEFAULTS
 from nornir_flexvpn.releases import Release
 

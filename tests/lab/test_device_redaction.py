@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from device_support import connect, make_device, native
 from lxml import etree
 
 from nornir_flexvpn.lab.redact import MASK, redact, redact_cli_line, secret_values
 from nornir_flexvpn.lab.replies import rpc_error
+from nornir_flexvpn.lab.testing import connect, make_device, native
 from nornir_flexvpn.namespaces import CLI_RPC
 
 

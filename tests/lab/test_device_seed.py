@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from device_support import SEED_SAMPLE, all_datastores, connect, make_device, native
 from lxml import etree
 
+from nornir_flexvpn.lab.testing import SEED_SAMPLE, all_datastores, connect, make_device, native
 from nornir_flexvpn.lab.xmlutil import elements
 from nornir_flexvpn.namespaces import CRYPTO, NATIVE, NC
 from nornir_flexvpn.releases import Release

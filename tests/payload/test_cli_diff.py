@@ -6,13 +6,14 @@ import copy
 
 import pytest
 from lxml import etree
-from test_render_cli import AUTHZ, PROFILE, parse, seed_native
 
 from nornir_flexvpn.lab.baseline import baseline_config
 from nornir_flexvpn.namespaces import CRYPTO, NATIVE, NC
 from nornir_flexvpn.payload.cli_diff import cli_diff
 from nornir_flexvpn.payload.render_cli import render_cli
 from nornir_flexvpn.releases import Release
+
+from .test_render_cli import AUTHZ, PROFILE, parse, seed_native
 
 NS = {"nc": NC, "ios": NATIVE, "c": CRYPTO}
 
@@ -24,7 +25,7 @@ def seed(release: Release = Release.V17_15_1) -> etree._Element:
 def one(tree: etree._Element, xpath: str) -> etree._Element:
     found = tree.xpath(xpath, namespaces=NS)
     assert isinstance(found, list) and len(found) == 1
-    node = found[0]
+    node: object = found[0]
     assert isinstance(node, etree._Element)
     return node
 

@@ -77,16 +77,25 @@ def test_missing_models_dir_raises_schema_error_naming_path(tmp_path: Path) -> N
     assert str(tmp_path / "no-models") in str(info.value)
 
 
-def test_load_modules_adds_and_rejects_unknown() -> None:
+def test_load_modules_adds_and_rejects_unknown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     release = Release.V17_12_1
-    assert load_modules(release, ["Cisco-IOS-XE-aaa-oper"]) == ["Cisco-IOS-XE-aaa-oper"]
-    assert get_context(release).get_module("Cisco-IOS-XE-aaa-oper").implemented()
-    assert load_modules(release, ["Cisco-IOS-XE-aaa-oper"]) == []
+    monkeypatch.setenv("FLEXVPN_CACHE_DIR", str(tmp_path / "cache"))
+    # A private context (its own models-dir key): recompiling the shared one
+    # would invalidate data trees other tests keep.
+    (tmp_path / release.dirname).symlink_to(release_dir(release))
+    ctx = get_context(release, tmp_path)
+    assert ctx is not get_context(release)
+    added = load_modules(release, ["Cisco-IOS-XE-aaa-oper"], tmp_path)
+    assert added == ["Cisco-IOS-XE-aaa-oper"]
+    assert ctx.get_module("Cisco-IOS-XE-aaa-oper").implemented()
+    assert load_modules(release, ["Cisco-IOS-XE-aaa-oper"], tmp_path) == []
     with pytest.raises(SchemaError) as info:
-        load_modules(release, ["Cisco-IOS-XE-no-such-module"])
+        load_modules(release, ["Cisco-IOS-XE-no-such-module"], tmp_path)
     assert "Cisco-IOS-XE-no-such-module" in str(info.value)
     # The context still works after the refused load.
-    assert validate_config(release, seed_like()) == []
+    assert validate_config(release, seed_like(), models_dir=tmp_path) == []
 
 
 def test_module_files_matches_published_revisions() -> None:

@@ -1,13 +1,19 @@
-"""Helpers for the lab device's white-box tests: drive `LabDevice.rpc()` with XML."""
+"""Test support for the lab device: drive `LabDevice.rpc()` in-process with XML.
+
+Used by the white-box tests (tests/lab) and by anyone checking a change
+against a device without SSH: `make_device()` gives a device with
+hand-driven timers, `connect()` a session on it, and `SEED_SAMPLE` is the
+document's headend in the shape all six releases share.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
 from lxml import etree
 
 from nornir_flexvpn.lab.contract import RpcErrorReply, SessionInfo
+from nornir_flexvpn.lab.datastore import DatastoreName
 from nornir_flexvpn.lab.device import LabDevice
 from nornir_flexvpn.lab.identity import HeadendIdentity
 from nornir_flexvpn.lab.timers import ManualTimers
@@ -33,9 +39,13 @@ class Client:
         return self.device.rpc(self.session, xml(body))
 
     def error(self, body: str) -> RpcErrorReply:
-        with pytest.raises(RpcErrorReply) as caught:
-            self.device.rpc(self.session, xml(body))
-        return caught.value
+        """The rpc-error the device answers with; AssertionError if it accepts."""
+        try:
+            reply = self.device.rpc(self.session, xml(body))
+        except RpcErrorReply as refused:
+            return refused
+        shown = "<ok/>" if reply is None else etree.tostring(reply).decode()[:200]
+        raise AssertionError(f"expected an rpc-error, the device answered {shown}")
 
     def edit(
         self,
@@ -94,8 +104,10 @@ def loopback(number: int, address: str = "10.0.0.1", extra: str = "") -> str:
 
 
 def all_datastores(device: LabDevice) -> dict[str, bytes]:
-    names = ["running", "startup"] + (["candidate"] if device.identity.candidate else [])
-    return {n: device.datastore_xml(n) for n in names}  # type: ignore[arg-type]
+    names: list[DatastoreName] = ["running", "startup"]
+    if device.identity.candidate:
+        names.append("candidate")
+    return {n: device.datastore_xml(n) for n in names}
 
 
 # The document's headend in the shape every release shares (DIGEST.md steps
