@@ -53,6 +53,8 @@ def up(
     ] = False,
 ) -> None:
     """Start headends and write hosts/groups/defaults.yaml; runs until Ctrl-C."""
+    from nornir_flexvpn.lab.control import start_control
+    from nornir_flexvpn.lab.control_client import control_socket
     from nornir_flexvpn.lab.identity import HeadendIdentity, hello_capabilities
     from nornir_flexvpn.lab.inventory import write_inventory
     from nornir_flexvpn.lab.server import LabServer
@@ -81,6 +83,8 @@ def up(
         with server.run_in_thread() as lab:
             started = lab.start(identities, base_port=base_port or None)
             write_inventory(server, inventory_out, started)
+            # `flexvpn lab client` (and later `lab fault`) reach this process here.
+            control = start_control(server.headends, control_socket(inventory_out))
             for h in started:
                 typer.echo(f"{h.name}  127.0.0.1:{h.port}  {rel.value} {h.identity.platform}")
             typer.echo(
@@ -93,5 +97,6 @@ def up(
             except KeyboardInterrupt:
                 pass
             typer.echo("lab: stopping")
+            control.close()
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -19,6 +19,7 @@ from nornir_flexvpn.intent.secrets import ResolvedSecrets
 from nornir_flexvpn.namespaces import NC, qn
 from nornir_flexvpn.netconf.connection import NetconfConnection
 from nornir_flexvpn.netconf.transaction import (
+    CliChannel,
     Gate,
     Reconnect,
     Transaction,
@@ -95,8 +96,12 @@ def deploy_host(
     reconnect: Reconnect | None = None,
     extra_gate: ExtraGate | None = None,
     resend_cli: bool = False,
+    cli_channel: CliChannel | None = None,
+    cli_running: Callable[[], str] | None = None,
 ) -> DeployOutcome:
-    plan = plan_host(conn, host, secrets, resend_cli=resend_cli)
+    """`cli_channel`/`cli_running`: another channel for (and reader of) the
+    lines no model carries, for releases without Cisco-IOS-XE-cli-rpc."""
+    plan = plan_host(conn, host, secrets, resend_cli=resend_cli, cli_running=cli_running)
     outcome = DeployOutcome(host=host.name, plan=plan, dry_run=dry_run)
     if dry_run or not plan.changed:
         return outcome
@@ -115,6 +120,7 @@ def deploy_host(
         gate=gate,
         converged=lambda c: converged(c, plan.payload, secrets),
         reconnect=reconnect,
+        cli_channel=cli_channel,
     )
     outcome.transaction = tx.run()
     return outcome

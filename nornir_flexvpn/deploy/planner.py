@@ -6,10 +6,12 @@ payload manages (never the whole configuration).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
 
+from nornir_flexvpn.deploy.cli_lines import missing_items
 from nornir_flexvpn.deploy.redaction import redact_cli
 from nornir_flexvpn.errors import IntentError
 from nornir_flexvpn.intent.loader import HostIntent
@@ -101,10 +103,13 @@ def plan_host(
     secrets: ResolvedSecrets,
     *,
     resend_cli: bool = False,
+    cli_running: Callable[[], str] | None = None,
 ) -> HostPlan:
     check_release(conn, host)
     payload = build_payload(host.intent, host.release, secrets)
-    return plan_payload(conn, host.name, payload, secrets, resend_cli=resend_cli)
+    return plan_payload(
+        conn, host.name, payload, secrets, resend_cli=resend_cli, cli_running=cli_running
+    )
 
 
 def plan_payload(
@@ -114,12 +119,20 @@ def plan_payload(
     secrets: ResolvedSecrets,
     *,
     resend_cli: bool = False,
+    cli_running: Callable[[], str] | None = None,
 ) -> HostPlan:
+    """`cli_running`, where a CLI channel exists, reads running-config text so
+    CLI-channel lines are compared like the rest."""
     running, changes = read_and_diff(conn, payload, secrets)
     edit = build_edit(changes)
-    # Unmodelled lines cannot be read back over NETCONF (no model holds them),
-    # so they are sent with any NETCONF change (they are idempotent) or on request.
-    cli_items = list(payload.cli) if (changes or resend_cli) else []
+    if resend_cli:
+        cli_items = list(payload.cli)
+    elif cli_running is not None and payload.cli:
+        cli_items = missing_items(payload.cli, cli_running())
+    else:
+        # Over NETCONF alone these lines cannot be read back (no model holds
+        # them): they go with any NETCONF change (they are idempotent).
+        cli_items = list(payload.cli) if changes else []
     after = apply_changes(running, changes)
     lines = cli_diff(running if children(running) else None, after, payload.release)
     lines += [f"+ {line}" for item in cli_items for line in item.text.splitlines()]

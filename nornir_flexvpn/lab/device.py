@@ -489,13 +489,9 @@ def _copy_config(device: LabDevice, session: SessionInfo, op: etree._Element) ->
     else:
         roots = [_clone(r) for r in device._store(source)]
         roots = device._canonical(roots, full=target != "candidate")
-        overlay = (
-            device.cli_overlay
-            if source == "running"
-            else device._startup_overlay
-            if source == "startup"
-            else None
-        )
+        # The CLI overlay travels with running and startup; candidate has none.
+        overlays = {"running": device.cli_overlay, "startup": device._startup_overlay}
+        overlay = overlays.get(source)
     device.locks.check_writable(cast(LockableStore, target), session.session_id)
     if target == "running":
         device._set_running(roots)

@@ -35,6 +35,7 @@ _OP_ATTR = f"{{{NC}}}operation"
 _INSERT_ATTR = f"{{{YANG_XML}}}insert"
 _KEY_ATTR = f"{{{YANG_XML}}}key"
 _VALUE_ATTR = f"{{{YANG_XML}}}value"
+_YANG_ATTRS = frozenset({_INSERT_ATTR, _KEY_ATTR, _VALUE_ATTR})
 
 
 @dataclass
@@ -124,6 +125,19 @@ class EditEngine:
     def _operation_of(
         edit: etree._Element, inherited: EffectiveOperation, where: _Where
     ) -> EffectiveOperation:
+        for attr in edit.attrib:
+            namespace = etree.QName(attr).namespace
+            if (namespace == NC and attr != _OP_ATTR) or (
+                namespace == YANG_XML and attr not in _YANG_ATTRS
+            ):
+                name = etree.QName(attr).localname
+                raise rpc_error(
+                    f"unknown attribute {name!r} on <{qname(edit)[1]}>",
+                    "unknown-attribute",
+                    error_type="protocol",
+                    path=where.text,
+                    info={"bad-attribute": name, "bad-element": qname(edit)[1]},
+                )
         raw = edit.get(_OP_ATTR)
         if raw is None:
             return inherited
@@ -175,6 +189,16 @@ class EditEngine:
         operation: EffectiveOperation,
         where: _Where,
     ) -> None:
+        if info.kind in (NodeKind.LEAF, NodeKind.LEAF_LIST):
+            stray = elements(edit)
+            if stray:
+                # a leaf holds a value, never elements
+                name = qname(stray[0])[1]
+                raise unknown_element(
+                    name,
+                    path=f"{where.step(info).text}/{name}",
+                    message=f'Node "{name}" not found as a child of "{info.name}" node.',
+                )
         existing, here = self._match(edit, info, target_parent, where)
         if operation == "delete" or operation == "remove":
             if existing is None:

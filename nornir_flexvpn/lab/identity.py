@@ -8,6 +8,7 @@ configuration (`netconf-yang feature candidate-datastore`), not the release.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,18 +73,7 @@ def capability_file(identity: HeadendIdentity, models_dir: Path | None = None) -
 def hello_capabilities(identity: HeadendIdentity, models_dir: Path | None = None) -> list[str]:
     """The exact published list, with `:candidate` and `:confirmed-commit` as configured."""
     path = capability_file(identity, models_dir)
-    try:
-        root = parse_xml(path.read_bytes())
-    except (OSError, XmlRejected) as exc:
-        raise LabError(f"cannot read capability list {path}: {exc}", path="platform") from exc
-    caps: list[str] = []
-    for element in root.iter(qn(NC, "capability")):
-        uri = (element.text or "").strip()
-        if uri and uri not in caps:
-            caps.append(uri)
-    if BASE_10 not in caps:
-        raise LabError(f"{path} advertises no {BASE_10}", path="platform")
-    caps = [c for c in caps if c not in (CANDIDATE, CONFIRMED_COMMIT)]
+    caps = [c for c in _published(path) if c not in (CANDIDATE, CONFIRMED_COMMIT)]
     caps = [_with_candidate_feature(c, identity.candidate) for c in caps]
     if identity.candidate:
         anchor = caps.index(WRITABLE_RUNNING) + 1 if WRITABLE_RUNNING in caps else 2
@@ -110,14 +100,51 @@ def _with_candidate_feature(uri: str, candidate: bool) -> str:
     return head + sep + "&".join(out)
 
 
+def _published(path: Path) -> tuple[str, ...]:
+    """The capability URIs of one published hello, in order, once per file version
+    (a thousand headends of one release share it)."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise LabError(f"cannot read capability list {path}: {exc}", path="platform") from exc
+    return _published_cached(path, stamp)
+
+
+@functools.lru_cache(maxsize=64)
+def _published_cached(path: Path, stamp: int) -> tuple[str, ...]:
+    try:
+        root = parse_xml(path.read_bytes())
+    except (OSError, XmlRejected) as exc:
+        raise LabError(f"cannot read capability list {path}: {exc}", path="platform") from exc
+    caps: list[str] = []
+    for element in root.iter(qn(NC, "capability")):
+        uri = (element.text or "").strip()
+        if uri and uri not in caps:
+            caps.append(uri)
+    if BASE_10 not in caps:
+        raise LabError(f"{path} advertises no {BASE_10}", path="platform")
+    return tuple(caps)
+
+
 def _capability_files(release: Release, models_dir: Path | None) -> dict[str, Path]:
     folder = release_dir(release, models_dir)
+    try:
+        stamp = folder.stat().st_mtime_ns
+    except OSError:
+        raise LabError(f"models folder {folder} does not exist", path="release") from None
     if not folder.is_dir():
         raise LabError(f"models folder {folder} does not exist", path="release")
-    pattern = _FILE_16X if release < Release.V17_3_1 else _FILE_17X
+    return dict(_listed(folder, release < Release.V17_3_1, stamp))
+
+
+@functools.lru_cache(maxsize=64)
+def _listed(folder: Path, old_names: bool, stamp: int) -> tuple[tuple[str, Path], ...]:
+    """Platform -> capability file of a release folder (listed once per folder version:
+    a release folder holds hundreds of modules)."""
+    pattern = _FILE_16X if old_names else _FILE_17X
     found: dict[str, Path] = {}
     for path in folder.iterdir():
         match = pattern.match(path.name)
         if match:
             found[match.group("platform")] = path
-    return found
+    return tuple(found.items())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import resource
 import secrets
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -141,8 +142,10 @@ class LabServer:
         port: int = 0,
         authorized_keys: Sequence[str] = (),
         device: DeviceModel | None = None,
+        publish: bool = True,
     ) -> Headend:
-        """Create the device, load or create the host key, listen, publish the key."""
+        """Create the device, load or create the host key, listen, publish the key
+        (`publish=False`: the caller rewrites known_hosts once for a batch)."""
         async with self._lock:
             if identity.name in self.headends:
                 raise LabError(f"headend {identity.name!r} is already running", path="name")
@@ -173,18 +176,26 @@ class LabServer:
                 await endpoint.close()
                 raise LabError(f"headend {identity.name!r} is already running", path="name")
             self.headends[identity.name] = headend
-            self._publish()
+            if publish:
+                self._publish()
         return headend
 
     async def start(
         self, identities: Sequence[HeadendIdentity], *, base_port: int | None = None
     ) -> list[Headend]:
         """Start several headends (ports base_port, base_port+1, ... or ephemeral)."""
+        ensure_fd_budget(len(self.headends) + len(identities))
         ports = [base_port + i if base_port else 0 for i in range(len(identities))]
         started = await asyncio.gather(
-            *(self.add_headend(ident, port=p) for ident, p in zip(identities, ports, strict=True)),
+            *(
+                self.add_headend(ident, port=p, publish=False)
+                for ident, p in zip(identities, ports, strict=True)
+            ),
             return_exceptions=True,
         )
+        # One known_hosts rewrite for the batch: per headend it is quadratic at 1,000.
+        async with self._lock:
+            self._publish()
         failures = [r for r in started if isinstance(r, BaseException)]
         if failures:
             for r in started:
@@ -204,8 +215,11 @@ class LabServer:
             await headend.endpoint.close()
 
     async def stop(self) -> None:
-        for name in list(self.headends):
-            await self.remove_headend(name)
+        async with self._lock:
+            stopping = list(self.headends.values())
+            self.headends.clear()
+            self._publish()
+        await asyncio.gather(*(h.endpoint.close() for h in stopping))
 
     def _publish(self) -> None:
         write_known_hosts(
@@ -291,6 +305,22 @@ class ThreadedLab:
                 self.loop.call_soon_threadsafe(self.loop.stop)
                 self._thread.join(self.timeout)
                 self.loop.close()
+
+
+FDS_PER_HEADEND = 4  # listener, a NETCONF connection, an SFTP one, a client's own end
+
+
+def ensure_fd_budget(headends: int) -> int:
+    """Raise the soft RLIMIT_NOFILE (up to the hard limit) so that many headends fit;
+    returns the soft limit in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 256 + headends * FDS_PER_HEADEND
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        new = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
+        if new > soft:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
+            soft = new
+    return int(soft)
 
 
 def _stored_password(path: Path) -> str:

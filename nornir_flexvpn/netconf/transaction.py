@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Protocol
 
 from lxml import etree
 
@@ -164,6 +165,16 @@ Converged = Callable[[NetconfConnection], bool]
 Reconnect = Callable[[], NetconfConnection]
 
 
+class CliChannel(Protocol):
+    """Another way to send lines no model carries (e.g. NAPALM over SSH on
+    releases without Cisco-IOS-XE-cli-rpc). Raise a FlexVpnError on failure;
+    the transaction then rolls back both parts to the checkpoint."""
+
+    name: str
+
+    def apply(self, items: Sequence[CliItem]) -> None: ...
+
+
 class Transaction:
     """One headend, one edit. Use `run()` once."""
 
@@ -177,6 +188,7 @@ class Transaction:
         gate: Gate | None = None,
         converged: Converged | None = None,
         reconnect: Reconnect | None = None,
+        cli_channel: CliChannel | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.conn = conn
@@ -186,6 +198,7 @@ class Transaction:
         self.gate = gate
         self.converged = converged
         self.reconnect = reconnect
+        self.cli_channel = cli_channel
         self._sleep = sleep
         self.strategy = choose_strategy(conn.capabilities, allow_running=self.options.allow_running)
         self.result = TransactionResult(strategy=self.strategy)
@@ -213,7 +226,7 @@ class Transaction:
     def run(self) -> TransactionResult:
         if self.edit is None and not self.cli_items:
             return self.result
-        if self.cli_items and not self.conn.capabilities.cli_rpc:
+        if self.cli_items and self.cli_channel is None and not self.conn.capabilities.cli_rpc:
             # Refuse before touching anything: half the intent is no intent.
             lines = "; ".join(i.text.replace("\n", " / ") for i in self.cli_items)
             self.result.error = RefusedError(
@@ -342,12 +355,17 @@ class Transaction:
     def _cli_channel(self) -> None:
         if not self.cli_items:
             return
-        text = "\n".join(item.text for item in self.cli_items) + "\nend"
-        op = etree.Element(qn(CLI_RPC, "config-ios-cli-rpc"))
-        etree.SubElement(op, qn(CLI_RPC, "config-clis")).text = text
-        with self._phase("cli-channel"):
-            self.result.rpc_count += 1
-            self.conn.dispatch(op)
+        if self.cli_channel is not None:
+            channel = self.cli_channel
+            with self._phase(f"cli-channel:{channel.name}"):
+                channel.apply(self.cli_items)
+        else:
+            text = "\n".join(item.text for item in self.cli_items) + "\nend"
+            op = etree.Element(qn(CLI_RPC, "config-ios-cli-rpc"))
+            etree.SubElement(op, qn(CLI_RPC, "config-clis")).text = text
+            with self._phase("cli-channel"):
+                self.result.rpc_count += 1
+                self.conn.dispatch(op)
         self.result.cli_lines = [item.text for item in self.cli_items]
 
     def _run_gate(self) -> None:

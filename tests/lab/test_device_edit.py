@@ -211,3 +211,21 @@ def test_an_edit_without_changes_leaves_everything_as_is() -> None:
     assert all_datastores(device) == before
     client.edit(loopback(8), target="candidate")
     assert not device.candidate_dirty
+
+
+def test_misspelled_operation_attribute_and_elements_inside_a_leaf() -> None:
+    device, _ = make_device()
+    client = connect(device)
+    before = all_datastores(device)
+    typo = client.edit_error(
+        native(
+            f'<interface><Loopback nc:operaton="delete" {NCOP}><name>1</name></Loopback>'
+            "</interface>"
+        )
+    )
+    assert typo.tag == "unknown-attribute"
+    assert typo.info == {"bad-attribute": "operaton", "bad-element": "Loopback"}
+    inside_leaf = client.edit_error(native("<hostname><short>x</short></hostname>"))
+    assert inside_leaf.tag == "unknown-element"
+    assert inside_leaf.info == {"bad-element": "short"}
+    assert all_datastores(device) == before

@@ -4,13 +4,14 @@ with the model's message and path, and nothing changes."""
 from __future__ import annotations
 
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from lxml import etree
 
 from nornir_flexvpn.lab.testing import SEED_SAMPLE, all_datastores, connect, make_device, native
 from nornir_flexvpn.lab.xmlutil import elements
-from nornir_flexvpn.namespaces import CRYPTO, NATIVE, NC
+from nornir_flexvpn.namespaces import CLI_RPC, CRYPTO, NATIVE, NC
 from nornir_flexvpn.releases import Release
 
 PAYLOADS = Path(__file__).resolve().parents[2] / "payloads"
@@ -39,14 +40,27 @@ def test_seed_sample_is_accepted_and_kept(release: Release) -> None:
 
 @pytest.mark.parametrize("release", list(Release), ids=lambda r: r.value)
 def test_payload_goldens_are_accepted(release: Release) -> None:
-    """The payload builders' goldens (payloads/<release>/*.xml), when present."""
-    for golden in _goldens(release):
+    """The payload builders' goldens (payloads/<release>/*.xml) and, where the
+    release has the CLI RPC, their CLI-channel lines (*.cli.txt)."""
+    goldens = _goldens(release)
+    assert goldens, f"no goldens under {PAYLOADS / release.value}"
+    for golden in goldens:
         device, _ = make_device(release)
         client = connect(device)
         root = etree.parse(str(golden), etree.XMLParser(resolve_entities=False, no_network=True))
         config = root.getroot()
         inner = "".join(etree.tostring(e).decode() for e in elements(config))
         assert client.edit(inner) is None, golden
+        cli = golden.with_name(golden.name.removesuffix(".xml") + ".cli.txt")
+        if release >= Release.V17_9_1 and cli.is_file():
+            text = cli.read_text(encoding="utf-8")
+            client.rpc(
+                f'<config-ios-cli-rpc xmlns="{CLI_RPC}"><config-clis>{escape(text)}'
+                "</config-clis></config-ios-cli-rpc>"
+            )
+            assert device.cli_overlay == {
+                "interface Virtual-Template100 type tunnel": ["ip nat inside"]
+            }
 
 
 def _rejected(release: Release, config: str) -> tuple[str, str | None, str]:

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import libyang
 import pytest
 from lxml import etree
 
@@ -18,7 +19,7 @@ from nornir_flexvpn.namespaces import CRYPTO, NATIVE, NC, qn
 from nornir_flexvpn.payload.build import build_payload
 from nornir_flexvpn.payload.goldens import xml_text
 from nornir_flexvpn.releases import Release
-from nornir_flexvpn.schema import validate_config
+from nornir_flexvpn.schema import parse_config, validate_config
 
 from .payload_support import OLDEST, SEED, FixedSecrets, build, native, seed_with, texts, xp
 
@@ -155,3 +156,22 @@ def test_payload_repr_names_no_secret() -> None:
     payload = build_payload(SEED, Release.V17_15_1, FixedSecrets())
     assert "pw-" not in repr(payload)
     assert xp(native(payload), "n:username")
+
+
+@pytest.mark.parametrize("release", ALL, ids=ids)
+def test_no_deprecated_or_obsolete_node_is_written(release: Release) -> None:
+    """The newest non-deprecated shape on each release (containers are judged by their leaves)."""
+    old: list[str] = []
+    with parse_config(release, build(release).config) as tree:
+        assert tree is not None
+        for top in tree.siblings():
+            for node in top.iter_tree():
+                schema = node.schema()
+                flags: dict[str, bool] = node.flags()  # type: ignore[no-untyped-call]
+                if flags["default"]:
+                    continue
+                if isinstance(schema, libyang.SContainer) and not schema.presence():
+                    continue
+                if schema.deprecated() or schema.obsolete():
+                    old.append(node.path())
+    assert old == []
