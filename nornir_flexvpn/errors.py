@@ -179,3 +179,25 @@ class ClientRejected(LabError):
     def __init__(self, reason: str, *, path: str | None = None) -> None:
         self.reason = reason
         super().__init__(reason, path=path)
+
+
+# Appended by the AnyConnect profile / PKI delivery helper.
+class TransferError(DeviceError):
+    """A file could not be delivered to the headend's bootflash (or its checksum differs);
+    `path` is the device URL."""
+
+
+class PkiError(DeviceError):
+    """A PKCS #12 bundle is unusable or its import failed; `path` names the trustpoint.
+    Messages never carry the passphrase."""
+
+
+# Appended by the post-checks helper (issue 6).
+class OperReplyError(DeviceError):
+    """An operational-data reply does not have the shape the models promise; `path` is
+    the YANG data path of the offending node."""
+
+
+class CliChannelError(DeviceError):
+    """The CLI channel (NAPALM/SSH) could not connect, or the device refused a line;
+    the message quotes the device's answer with secrets masked."""

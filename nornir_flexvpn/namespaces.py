@@ -61,3 +61,7 @@ def qn(namespace: str, local: str) -> str:
 # Appended by the lab device model.
 YANG_XML: Final = "urn:ietf:params:xml:ns:yang:1"  # insert/key/value attributes on edits
 SELF_MGMT: Final = "http://cisco.com/yang/cisco-self-mgmt"  # the `netconf-yang` container
+
+# Appended by the AnyConnect profile helper: the client-side XML files (not YANG).
+ANYCONNECT_PROFILE: Final = "http://schemas.xmlsoap/encoding/"  # as the client's XSD names it
+XSI: Final = "http://www.w3.org/2001/XMLSchema-instance"

@@ -41,6 +41,8 @@ class DeployOutcome:
     dry_run: bool = False
     error: FlexVpnError | None = None
     notes: list[str] = field(default_factory=list)
+    # With `deploy_host(hold=True)`: the transaction left pending for `confirm()`/`roll_back()`.
+    held: Transaction | None = field(default=None, repr=False)
 
     @property
     def changed(self) -> bool:
@@ -98,9 +100,12 @@ def deploy_host(
     resend_cli: bool = False,
     cli_channel: CliChannel | None = None,
     cli_running: Callable[[], str] | None = None,
+    hold: bool = False,
 ) -> DeployOutcome:
     """`cli_channel`/`cli_running`: another channel for (and reader of) the
-    lines no model carries, for releases without Cisco-IOS-XE-cli-rpc."""
+    lines no model carries, for releases without Cisco-IOS-XE-cli-rpc.
+    `hold`: phase one of a two-phase commit (`Transaction.commit_held`); a
+    committed, gated change is left pending in `outcome.held`."""
     plan = plan_host(conn, host, secrets, resend_cli=resend_cli, cli_running=cli_running)
     outcome = DeployOutcome(host=host.name, plan=plan, dry_run=dry_run)
     if dry_run or not plan.changed:
@@ -122,6 +127,10 @@ def deploy_host(
         reconnect=reconnect,
         cli_channel=cli_channel,
     )
+    if hold:
+        outcome.transaction = tx.commit_held()
+        outcome.held = tx if tx.held else None
+        return outcome
     outcome.transaction = tx.run()
     return outcome
 

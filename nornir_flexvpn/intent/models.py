@@ -159,10 +159,38 @@ class Ikev2Policy(Strict):
 
 
 # --- 6. AnyConnect profile -----------------------------------------------------------
+class HostEntry(Strict):
+    """One `<HostEntry>` of the client profile: a headend, or a group's shared name."""
+
+    # <HostName>: what the client's drop-down lists.
+    name: Annotated[str, Field(min_length=1)] = "VPN IOS-XE"
+    # <HostAddress>: the FQDN or address the client connects to.
+    address: Annotated[str, Field(min_length=1)] = "vpn.example.com"
+    # <IKEIdentity>: the key-id the client sends; None keeps AnyConnect's *$AnyConnectClient$*.
+    ike_identity: str | None = None
+
+
+ClientSetting = bool | int | str
+
+
 class AnyConnectProfile(Strict):
     name: Annotated[str, Field(min_length=1)] = "acvpn"
     # Device URL as `crypto vpn anyconnect profile` writes it.
     url: str = "bootflash:/acvpn.xml"
+    # The client profile XML delivered to `url` (anyconnect.client_profile renders it).
+    host_entries: list[HostEntry] = Field(default_factory=lambda: [HostEntry()], min_length=1)
+    # Overrides of the document's <ClientInitialization> settings, by element name.
+    client_initialization: dict[str, ClientSetting] = Field(default_factory=dict)
+    # False: the file is managed elsewhere; only the binding is configured.
+    deliver: bool = True
+
+
+class FileDelivery(Strict):
+    """How files reach bootflash: SFTP on the NETCONF SSH connection, or the device's
+    `copy` RPC from `copy_from` + file name (a URL the headend can reach)."""
+
+    method: Literal["sftp", "copy"] = "sftp"
+    copy_from: str | None = None
 
 
 # --- 7. IKEv2 profile -------------------------------------------------------------------
@@ -309,3 +337,5 @@ class FlexVpnIntent(Strict):
     virtual_templates: list[VirtualTemplate] = Field(default_factory=lambda: [VirtualTemplate()])
     acls: list[Acl] = Field(default_factory=_seed_acls)
     nat: Nat | None = Field(default_factory=Nat)
+    # Steps 2 and 6's files (PKCS12 bundle, client profile): how they reach bootflash.
+    file_delivery: FileDelivery = Field(default_factory=FileDelivery)

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from nornir_flexvpn.lab import cli_config
 from nornir_flexvpn.lab.contract import SessionInfo
 from nornir_flexvpn.lab.params import rpc_params
 from nornir_flexvpn.lab.redact import redact_cli_line
 from nornir_flexvpn.lab.replies import operation_not_supported, rpc_error
 from nornir_flexvpn.lab.xmlutil import default_nsmap, nc, text_of
-from nornir_flexvpn.namespaces import CLI_RPC, NATIVE, NC
+from nornir_flexvpn.namespaces import CLI_RPC, NC
 
 if TYPE_CHECKING:
     from nornir_flexvpn.lab.device import LabDevice
@@ -45,14 +46,8 @@ class CliRejected(Exception):
 
 
 def section_exists(device: LabDevice, section: str) -> bool:
-    found = re.fullmatch(r"interface Virtual-Template(\d+) type tunnel", section)
-    if found is None:
-        return False
-    for root in device._stores["running"]:
-        for vt in root.iterfind(f"{{{NATIVE}}}interface/{{{NATIVE}}}Virtual-Template"):
-            if text_of(vt.find(f"{{{NATIVE}}}name")) == found.group(1):
-                return True
-    return False
+    # Every overlay section the lab knows (the CLI shell adds IKEv2 ones on 16.9).
+    return cli_config.section_exists(device, section)
 
 
 def apply_lines(device: LabDevice, text: str) -> tuple[dict[str, list[str]], bool]:

@@ -144,6 +144,14 @@ class ClientSession:
         return lines
 
 
+@dataclass(frozen=True)
+class DroppedSession:
+    """A session a configuration change took down, and why."""
+
+    session: ClientSession
+    reason: str
+
+
 def connect_client(
     device: LabDevice,
     user: str,
@@ -217,6 +225,16 @@ def disconnect_client(
         return gone
 
 
+def drop_all_sessions(device: LabDevice, reason: str) -> list[ClientSession]:
+    """Every session goes down at once (a reload, a crypto subsystem restart)."""
+    with device.lock:
+        runtime = device.runtime
+        gone = sorted(runtime.sessions.values(), key=lambda s: s.session_id)
+        runtime.sessions.clear()
+        runtime.dropped.extend(DroppedSession(s, reason) for s in gone)
+        return gone
+
+
 def simulate_traffic(
     device: LabDevice, session_id: int, *, packets: int = 10, octets_per_packet: int = 100
 ) -> None:
@@ -236,8 +254,6 @@ def revalidate_sessions(device: LabDevice) -> None:
     runtime = device.runtime
     if not runtime.sessions:
         return
-    from nornir_flexvpn.lab.runtime import DroppedSession
-
     config = read_headend_config(device)
     for session in list(runtime.sessions.values()):
         reason = _broken(device, config, session)
@@ -564,9 +580,8 @@ def _broken(device: LabDevice, config: HeadendConfig, session: ClientSession) ->
         vt, ipsec = _template(config, profile)
         if vt.number != session.virtual_template or ipsec.name != session.ipsec_profile:
             raise ClientRejected(f"Virtual-Template{session.virtual_template} changed binding")
-        if session.esp not in [config.transform_sets.get(t) for t in ipsec.transform_sets] and (
-            ipsec.transform_sets or session.esp not in DEFAULT_TRANSFORM_SETS
-        ):
+        offered = [config.transform_sets.get(t) for t in ipsec.transform_sets]
+        if session.esp not in (offered if ipsec.transform_sets else DEFAULT_TRANSFORM_SETS):
             raise ClientRejected(f"transform set {session.esp.tag} is no longer offered")
     except ClientRejected as broken:
         return broken.reason

@@ -18,8 +18,9 @@ Each matches one operation by local name (`rpc`, None = any) and fires
 once". Two faults are states rather than per-RPC events: `lock` (a datastore
 held by another session, by default the device's own `yang_mgmt_infra`
 process, optionally released after some seconds) and `reboot` (running
-replaced by startup, every session dropped, the candidate and any pending
-timed rollback discarded).
+replaced by startup, every connection and AnyConnect session dropped, the
+candidate and any pending timed rollback discarded; `delay_ms` keeps the
+headend unreachable that long, as while it boots).
 
 All methods are thread-safe: tests call them from their own thread while the
 lab's loop serves RPCs.
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -71,6 +72,7 @@ _DEFAULT_RPC: dict[str, str | None] = {
 # Kinds that are one-shot unless told otherwise; latency stays until cleared.
 _DEFAULT_COUNT: dict[str, int | None] = {"latency": None, "lock": None}
 SYSTEM_USER = "yang_mgmt_infra"
+RELOAD_REASON = "%SYS-5-RELOAD: Reload requested"
 COMMIT_FAILED = "inconsistent value: Device refused one or more commands"
 VALIDATE_FAILED = "validation failed: Device refused one or more commands"
 BUSY_MESSAGES: dict[str, str] = {
@@ -211,9 +213,16 @@ class _HeldLock:
 class FaultPlan:
     """The faults scripted on one headend (see the module docstring)."""
 
-    def __init__(self, device: DeviceModel, kill: KillSession | None = None) -> None:
+    def __init__(
+        self,
+        device: DeviceModel,
+        kill: KillSession | None = None,
+        *,
+        on_reboot: Callable[[float], None] | None = None,
+    ) -> None:
         self._device = device
         self._kill = kill
+        self._on_reboot = on_reboot  # the transport: drop connections, stay down N seconds
         self._guard = threading.Lock()
         self._faults: list[Fault] = []
         self._held: dict[str, _HeldLock] = {}
@@ -241,7 +250,7 @@ class FaultPlan:
     def add(self, fault: Fault) -> Fault:
         """Arm a fault; `lock` takes the lock now, `reboot` reboots now."""
         if fault.kind == "reboot":
-            self.reboot()
+            self.reboot(down=fault.delay_ms / 1000.0)
             return fault
         if fault.kind == "lock":
             self._hold(fault)
@@ -362,9 +371,13 @@ class FaultPlan:
         return True
 
     # --- reboot -----------------------------------------------------------------------------------
-    def reboot(self) -> None:
-        """Reload: drop every session, running := startup, candidate and timers discarded."""
+    def reboot(self, *, down: float = 0.0) -> None:
+        """Reload: drop every connection and AnyConnect session, running := startup,
+        candidate and timers discarded; with `down` the headend refuses connections
+        for that many seconds, as while it boots."""
         device = _lab_device(self._device, "reboot")
+        if self._on_reboot is not None:
+            self._on_reboot(down)
         with device.lock:
             for sid in list(device.sessions):
                 if self._kill is not None:
@@ -381,6 +394,9 @@ class FaultPlan:
             device.ia.confirm()
             device._candidate_dirty_by = None
             device.restore_running(device.snapshot("startup"))
+            from nornir_flexvpn.lab.clients import drop_all_sessions
+
+            drop_all_sessions(device, RELOAD_REASON)
             with self._guard:
                 self.reboots += 1
                 self.history.append("reboot")

@@ -106,6 +106,7 @@ class AddressedInterface:
     name: str
     address: str | None
     mask: str | None
+    shutdown: bool = False  # `shutdown` configured: admin down (added for post-checks)
 
 
 @dataclass
@@ -374,7 +375,10 @@ def _read_interfaces(
             primary = _find(itf, _n("ip"), _n("address"), _n("primary"))
             name = f"{kind}{number}"
             target[name] = AddressedInterface(
-                name, _text(primary, _n("address")), _text(primary, _n("mask"))
+                name,
+                _text(primary, _n("address")),
+                _text(primary, _n("mask")),
+                _find(itf, _n("shutdown")) is not None,
             )
     for vt in _all(interfaces, NATIVE, "Virtual-Template"):
         number = _text(vt, _n("name"))

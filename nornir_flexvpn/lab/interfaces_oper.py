@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 ROOT = "interfaces"
 UP = ("if-state-up", "if-oper-state-ready")
 TEMPLATE = ("if-state-up", "if-oper-state-no-pass")
+SHUT = ("if-state-down", "if-oper-state-no-pass")
 _B = OperBuilder(INTERFACES_OPER)
 _BOOT = dt.datetime.now(dt.UTC)
 
@@ -37,14 +38,18 @@ def interfaces_oper_state(device: LabDevice) -> list[etree._Element]:
     index = 0
     for name, itf in sorted(config.physical.items()):
         index += 1
-        entry = _interface(root, name, "iana-iftype-ethernet-csmacd", UP, index, _BOOT)
+        entry = _interface(
+            root, name, "iana-iftype-ethernet-csmacd", SHUT if itf.shutdown else UP, index, _BOOT
+        )
         _B.leaf(entry, "phys-address", f"52:54:00:00:00:{index:02x}")
         _B.leaf(entry, "speed", 1_000_000_000)
         _counters(entry, 0, 0, 0, 0, _BOOT)
         _addressing(entry, itf.address, itf.mask, 1500)
     for name, itf in sorted(config.loopbacks.items()):
         index += 1
-        entry = _interface(root, name, "iana-iftype-sw-loopback", UP, index, _BOOT)
+        entry = _interface(
+            root, name, "iana-iftype-sw-loopback", SHUT if itf.shutdown else UP, index, _BOOT
+        )
         _B.leaf(entry, "speed", 8_000_000_000)
         _counters(entry, 0, 0, 0, 0, _BOOT)
         _addressing(entry, itf.address, itf.mask, 1514)

@@ -30,9 +30,10 @@ from lxml import etree
 
 from nornir_flexvpn.errors import BootflashError
 from nornir_flexvpn.lab.contract import SessionInfo
+from nornir_flexvpn.lab.headend_config import read_headend_config
 from nornir_flexvpn.lab.replies import LabRpcError, missing_element, rpc_error
 from nornir_flexvpn.lab.xmlutil import default_nsmap, elements, qname, text_of
-from nornir_flexvpn.namespaces import XE_RPC
+from nornir_flexvpn.namespaces import CRYPTO, NATIVE, NC, XE_RPC
 
 if TYPE_CHECKING:
     from nornir_flexvpn.lab.device import LabDevice
@@ -176,9 +177,23 @@ def import_pkcs12(device: LabDevice, trustpoint: str, url: str, passphrase: str)
         raise _failed(exc.message, trustpoint) from None
     installed = load_bundle(data, passphrase, trustpoint=trustpoint, url=url)
     with device.lock:
+        _ensure_configured(device, trustpoint)
         device.runtime.trustpoints[trustpoint] = installed
     log.info("lab %s: trustpoint %s imported from %s", device.identity.name, trustpoint, url)
     return installed
+
+
+def _ensure_configured(device: LabDevice, trustpoint: str) -> None:
+    """IOS creates `crypto pki trustpoint <tp>` when an import names a new one."""
+    if trustpoint in read_headend_config(device).trustpoints:
+        return
+    config = etree.Element(f"{{{NC}}}config", nsmap=default_nsmap(NC))
+    native = etree.SubElement(config, f"{{{NATIVE}}}native", nsmap=default_nsmap(NATIVE))
+    crypto = etree.SubElement(native, f"{{{NATIVE}}}crypto")
+    pki_el = etree.SubElement(crypto, f"{{{CRYPTO}}}pki", nsmap=default_nsmap(CRYPTO))
+    entry = etree.SubElement(pki_el, f"{{{CRYPTO}}}trustpoint")
+    etree.SubElement(entry, f"{{{CRYPTO}}}id").text = trustpoint
+    device._set_running(device._edit("running", config, "merge", full=True))
 
 
 def load_bundle(data: bytes, passphrase: str, *, trustpoint: str, url: str) -> Trustpoint:

@@ -3,7 +3,8 @@
 17.3.1 reports only the bundle flags (label, mode, authenticated, keys,
 enrolled); from 17.9.1 each bundle lists its certificates with subject,
 issuer, serial, MD5 fingerprint and validity, which `prune` keeps or drops
-per release.
+per release. A trustpoint configured but not yet imported is reported
+with nothing enrolled, as a device shows it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 from cryptography import x509
 from lxml import etree
 
+from nornir_flexvpn.lab.headend_config import read_headend_config
 from nornir_flexvpn.lab.oper import OperBuilder, date_and_time, prune
 from nornir_flexvpn.lab.pki import Trustpoint, fingerprint_md5
 from nornir_flexvpn.namespaces import CRYPTO_PKI_OPER
@@ -28,11 +30,15 @@ def pki_oper_state(device: LabDevice) -> list[etree._Element]:
     if device.index.root(CRYPTO_PKI_OPER, ROOT) is None:
         return []
     trustpoints = device.runtime.trustpoints
-    if not trustpoints:
+    configured = read_headend_config(device).trustpoints
+    if not trustpoints and not configured:
         return []
     root = _B.root(ROOT)
-    for name in sorted(trustpoints):
-        _bundle(root, trustpoints[name])
+    for name in sorted(set(trustpoints) | configured):
+        if name in trustpoints:
+            _bundle(root, trustpoints[name])
+        else:
+            _empty_bundle(root, name)
     pruned = prune(device.index, root)
     return [] if pruned is None else [pruned]
 
@@ -49,6 +55,17 @@ def _bundle(root: etree._Element, tp: Trustpoint) -> None:
     _cert(bundle, tp.name, tp.certificate, "crypto-pki-cert-general-purpose", "nvram")
     for ca in tp.chain:
         _cert(bundle, tp.name, ca, "crypto-pki-cert-usage-signature", "nvram")
+
+
+def _empty_bundle(root: etree._Element, name: str) -> None:
+    """A trustpoint that is configured but holds no certificate yet (not imported)."""
+    bundle = _B.node(root, "crypto-pki-bundle")
+    _B.leaf(bundle, "label", name)
+    _B.leaf(bundle, "mode", "crypto-pki-mode-none")
+    _B.leaf(bundle, "tp-authenticated", False)
+    _B.leaf(bundle, "tp-keys-generated", False)
+    _B.leaf(bundle, "tp-enrolled", False)
+    _B.leaf(bundle, "tp-scep-enrollment-in-progress", False)
 
 
 def _cert(

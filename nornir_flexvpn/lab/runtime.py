@@ -9,21 +9,14 @@ running configuration changes.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nornir_flexvpn.lab import clients, crypto_oper, interfaces_oper, pki_oper
-from nornir_flexvpn.lab.clients import ClientSession
+from nornir_flexvpn.lab.clients import ClientSession, DroppedSession
 from nornir_flexvpn.lab.pki import Trustpoint
 
 if TYPE_CHECKING:
     from nornir_flexvpn.lab.device import LabDevice
-
-
-@dataclass(frozen=True)
-class DroppedSession:
-    session: ClientSession
-    reason: str
 
 
 class LabRuntime:

@@ -92,10 +92,18 @@ class NetconfEndpoint:
         self.connections: set[asyncssh.SSHServerConnection] = set()
         self._server: asyncssh.SSHAcceptor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._address: tuple[str, int] = ("127.0.0.1", 0)
+        self._booting: asyncio.Task[None] | None = None
+        self._closed = False
         device.set_session_killer(self.kill)
-        self.faults = FaultPlan(device, self.kill)
+        self.faults = FaultPlan(device, self.kill, on_reboot=self.reboot)
         # Tests script faults through the device too (`headend.device.faults`).
         setattr(device, "faults", self.faults)  # noqa: B010
+
+    @property
+    def listening(self) -> bool:
+        """False while stopped or rebooting with downtime."""
+        return self._server is not None
 
     @property
     def port(self) -> int:
@@ -105,6 +113,7 @@ class NetconfEndpoint:
 
     async def listen(self, host: str = "127.0.0.1", port: int = 0) -> int:
         self._loop = asyncio.get_running_loop()
+        self._closed = False
         try:
             self._server = await asyncssh.create_server(
                 lambda: _SshServer(self),
@@ -112,7 +121,7 @@ class NetconfEndpoint:
                 port,
                 server_host_keys=[self.host_key],
                 encoding=None,
-                allow_pty=False,
+                allow_pty=True,  # the IOS CLI (lab.cli_shell) is a terminal session
                 agent_forwarding=False,
                 x11_forwarding=False,
                 line_editor=False,
@@ -120,9 +129,48 @@ class NetconfEndpoint:
             )
         except OSError as exc:
             raise LabError(f"cannot listen on {host}:{port}: {exc}", path="port") from exc
+        self._address = (host, self.port)
         return self.port
 
+    def reboot(self, down: float = 0.0) -> None:
+        """A reload as the network sees it: every connection drops (NETCONF, SFTP, ones
+        still logging in); with `down` > 0 the port refuses connections that long.
+        Thread-safe."""
+        loop = self._loop
+        if loop is None:
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._start_reboot(down)
+        else:
+            loop.call_soon_threadsafe(self._start_reboot, down)
+
+    def _start_reboot(self, down: float) -> None:
+        for conn in list(self.connections):
+            conn.abort()
+        if down > 0 and self._server is not None and self._booting is None:
+            self._booting = asyncio.get_running_loop().create_task(self._stay_down(down))
+
+    async def _stay_down(self, seconds: float) -> None:
+        host, port = self._address
+        try:
+            if self._server is not None:
+                self._server.close()
+                await self._server.wait_closed()
+                self._server = None
+            await asyncio.sleep(seconds)
+            if not self._closed:
+                await self.listen(host, port)
+        finally:
+            self._booting = None
+
     async def close(self) -> None:
+        self._closed = True
+        if self._booting is not None:
+            self._booting.cancel()
         for session in list(self.sessions.values()):
             session.abort()
         for conn in list(self.connections):  # also those still authenticating
@@ -210,10 +258,23 @@ class ChannelSession(asyncssh.SSHServerSession[bytes]):
         return self._netconf.subsystem_requested(subsystem)
 
     def exec_requested(self, command: str) -> bool:
-        return command.startswith("scp ") and self._serve_files()
+        if command.startswith("scp "):
+            return self._serve_files()
+        return self._serve_cli(command)
 
     def shell_requested(self) -> bool:
-        return False
+        return self._serve_cli(None)
+
+    def _serve_cli(self, command: str | None) -> bool:
+        from nornir_flexvpn.lab import cli_shell
+
+        device = self._endpoint.device
+        if self._chan is None or not cli_shell.lab_has_cli(device):
+            return False
+        shell = cli_shell.IosShellSession(device, self._netconf.username)
+        shell.connection_made(self._chan)
+        self._target = shell
+        return shell.exec_requested(command) if command is not None else shell.shell_requested()
 
     def _serve_files(self) -> bool:
         bootflash = bootflash_of(self._endpoint.device)
@@ -273,6 +334,10 @@ class NetconfSession(asyncssh.SSHServerSession[bytes]):
     @property
     def info(self) -> SessionInfo | None:
         return self._info
+
+    @property
+    def username(self) -> str:
+        return self._username
 
     # --- asyncssh callbacks -------------------------------------------------
     def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:

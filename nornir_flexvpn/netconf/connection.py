@@ -125,6 +125,7 @@ class NetconfConnection:
             str(uri) for uri in session.server_capabilities
         )
         self.session_id: str = str(session.id)
+        self._lost = False
 
     # --- life cycle ---------------------------------------------------------------
     @classmethod
@@ -232,9 +233,15 @@ class NetconfConnection:
     def host(self) -> str:
         return self.params.host
 
+    def ssh_transport(self) -> Any:
+        """The authenticated paramiko Transport under this session (for SFTP on the same
+        connection: same credentials, host key already verified)."""
+        self._live()
+        return self._session._transport
+
     @property
     def connected(self) -> bool:
-        return self._manager is not None and bool(self._session.connected)
+        return self._manager is not None and not self._lost and bool(self._session.connected)
 
     @property
     def rpc_timeout(self) -> float:
@@ -401,7 +408,7 @@ class NetconfConnection:
 
     # --- internals ------------------------------------------------------------------
     def _live(self) -> Any:
-        if self._manager is None:
+        if self._manager is None or self._lost:
             raise SessionClosedError(f"the NETCONF session to {self.host} is closed")
         return self._manager
 
@@ -415,9 +422,14 @@ class NetconfConnection:
         try:
             reply = call(manager)
         except Exception as exc:
-            raise translate_rpc_failure(
+            error = translate_rpc_failure(
                 exc, operation=operation, host=self.host, timeout=manager.timeout
-            ) from None
+            )
+            if isinstance(error, SessionClosedError):
+                # ncclient notices a dead transport only later; callers that
+                # ask `connected` right after this error must hear False.
+                self._lost = True
+            raise error from None
         root = parse_message(reply.xml)
         raise_for_errors(root, operation, error_class)
         return root

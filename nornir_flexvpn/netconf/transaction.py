@@ -203,6 +203,7 @@ class Transaction:
         self.strategy = choose_strategy(conn.capabilities, allow_running=self.options.allow_running)
         self.result = TransactionResult(strategy=self.strategy)
         self._locked: list[Datastore] = []
+        self._held = False
 
     # --- bookkeeping ---------------------------------------------------------------
     @contextmanager
@@ -249,6 +250,94 @@ class Transaction:
             self._save()
         return self.result
 
+    # --- two-phase (fleet dead-man) -------------------------------------------------------
+    # `commit_held()` does everything `run()` does up to and including the gate, then
+    # stops with the change live under its safety net (a pending confirmed commit, or
+    # the checkpoint) and the locks still held; the caller decides for a whole wave
+    # with `confirm()` or `roll_back()`. A failure inside `commit_held()` has already
+    # rolled this headend back, exactly as `run()` would.
+    @property
+    def held(self) -> bool:
+        """True between a successful `commit_held()` and `confirm()`/`roll_back()`."""
+        return self._held
+
+    def commit_held(self) -> TransactionResult:
+        """Phase one: lock, edit, commit with the safety net, gate; keep it pending."""
+        if self.edit is None and not self.cli_items:
+            return self.result
+        refusal = self._refusal()
+        if refusal is not None:
+            self.result.error = refusal
+            return self.result
+        try:
+            if self.strategy is Strategy.CONFIRMED_COMMIT:
+                self._run_confirmed(hold=True)
+            elif self.strategy is Strategy.CANDIDATE_CHECKPOINT:
+                self._run_candidate()
+            else:
+                self._run_running()
+        except FlexVpnError as exc:
+            self.result.error = exc
+            self._release()
+            return self.result
+        except BaseException:
+            self._release()
+            raise
+        self._held = True
+        return self.result
+
+    def confirm(self) -> TransactionResult:
+        """Phase two, success: make the held change permanent, unlock, save."""
+        if not self._held:
+            return self.result
+        self._held = False
+        try:
+            if self.strategy is Strategy.CONFIRMED_COMMIT:
+                persist = self.result.persist_id or ""
+                try:
+                    with self._phase("confirm"):
+                        self._rpc(lambda: self._live_conn().commit(persist_id=persist))
+                except BaseException:
+                    self._cancel_confirmed(persist)
+                    raise
+        except FlexVpnError as exc:
+            self.result.error = exc
+        finally:
+            self._release()
+        if self.result.ok and self.options.save_config:
+            self._save()
+        return self.result
+
+    def roll_back(self, reason: FlexVpnError | None = None) -> TransactionResult:
+        """Phase two, failure elsewhere: put the held change back, unlock.
+        `reason` (why the wave failed) becomes this result's error."""
+        if not self._held:
+            return self.result
+        self._held = False
+        try:
+            if self.strategy is Strategy.CONFIRMED_COMMIT:
+                self._cancel_confirmed(self.result.persist_id or "")
+            else:
+                self._roll_back()
+        except FlexVpnError as exc:
+            self.result.error = exc
+        finally:
+            self._release()
+        if self.result.error is None:
+            self.result.error = reason or CheckError(
+                "rolled back: the two-phase commit was abandoned"
+            )
+        return self.result
+
+    def _refusal(self) -> FlexVpnError | None:
+        if self.cli_items and self.cli_channel is None and not self.conn.capabilities.cli_rpc:
+            lines = "; ".join(i.text.replace("\n", " / ") for i in self.cli_items)
+            return RefusedError(
+                f"{self.conn.host}: these lines need a CLI channel and this release's NETCONF "
+                f"has none (no Cisco-IOS-XE-cli-rpc): {lines}"
+            )
+        return None
+
     # --- strategies ----------------------------------------------------------------------
     def _run_candidate(self) -> None:
         self._lock("running")
@@ -286,7 +375,7 @@ class Transaction:
 
         self._commit_then_gate(apply, label="edit-running")
 
-    def _run_confirmed(self) -> None:
+    def _run_confirmed(self, *, hold: bool = False) -> None:
         persist = self.options.persist_id or uuid.uuid4().hex
         self.result.persist_id = persist
         with self._phase("discard-stale"):
@@ -305,13 +394,21 @@ class Transaction:
                         confirmed=True, timeout=self.options.confirm_timeout, persist=persist
                     )
                 )
-        except FlexVpnError:
+        except RpcError:
+            self._discard_quietly()
+            raise
+        except DeviceError:
+            # Unknown outcome: a confirmed commit that landed is cancelled by its
+            # persist-id (from any session); if none is pending, nothing landed.
+            self._cancel_confirmed(persist)
             self._discard_quietly()
             raise
         self.result.committed = True
         try:
             self._cli_channel()
             self._run_gate()
+            if hold:
+                return
             with self._phase("confirm"):
                 self._rpc(lambda: self.conn.commit(persist_id=persist))
         except BaseException:
@@ -327,13 +424,21 @@ class Transaction:
             # The device answered no: nothing was committed.
             self._discard_quietly()
             raise
-        except DeviceError:
-            # Timeout or lost session: unknown outcome. Read the device first.
-            if self._committed_after_all():
-                self.result.committed = True
-            else:
+        except DeviceError as exc:
+            # Timeout or lost session: unknown outcome. Read the device first
+            # (on the same session when it lives: it answers after the commit).
+            lost = not self.conn.connected
+            if not self._committed_after_all():
                 self._discard_quietly()
                 raise
+            self.result.committed = True
+            if lost:
+                # Our locks died with the session: never go on unlocked.
+                self._roll_back()
+                raise CommitError(
+                    f"the session to {self.conn.host} was lost during commit; the commit had "
+                    "landed and was rolled back to the checkpoint"
+                ) from exc
         else:
             self.result.committed = True
         try:
@@ -400,6 +505,8 @@ class Transaction:
                 conn.cancel_commit(persist_id=persist)
                 self.result.rolled_back = True
                 self.result.rollback_outcome = "confirmed commit cancelled"
+            except RpcError as exc:
+                self.result.rollback_outcome = f"no confirmed commit was pending ({exc.message})"
             except FlexVpnError as exc:
                 self.result.rollback_outcome = (
                     f"cancel-commit failed ({exc}); the device reverts when the confirm timeout "
@@ -470,6 +577,15 @@ class Transaction:
         return self.conn
 
 
+def finish_confirmed(conn: NetconfConnection, persist_id: str, *, confirm: bool) -> None:
+    """For a controller restarted mid-transaction: confirm (or cancel) the
+    confirmed commit another process left pending under `persist_id`."""
+    if confirm:
+        conn.commit(persist_id=persist_id)
+    else:
+        conn.cancel_commit(persist_id=persist_id)
+
+
 __all__ = [
     "CheckError",
     "CommitError",
@@ -480,4 +596,5 @@ __all__ = [
     "TransactionOptions",
     "TransactionResult",
     "choose_strategy",
+    "finish_confirmed",
 ]

@@ -31,6 +31,11 @@ def host_secrets(task: Task, host: HostIntent) -> ResolvedSecrets:
 def connection(task: Task) -> NetconfConnection:
     conn = task.host.get_connection(CONNECTION_NAME, task.nornir.config)
     assert isinstance(conn, NetconfConnection)
+    if not conn.connected:
+        # Nornir caches connections per host; a session lost in an earlier run is replaced.
+        task.host.connections.pop(CONNECTION_NAME, None)
+        conn = task.host.get_connection(CONNECTION_NAME, task.nornir.config)
+        assert isinstance(conn, NetconfConnection)
     caps = conn.capabilities
     # From 17.12 the hello names no Cisco-IOS-XE module; the yang-library does.
     if caps.yang_library and not caps.has_module("Cisco-IOS-XE-native"):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,16 +16,19 @@ from ncclient.transport.errors import TransportError
 from typer.testing import CliRunner
 
 from nornir_flexvpn.cli.main import app
-from nornir_flexvpn.errors import LabError
+from nornir_flexvpn.errors import ClientRejected, LabError
+from nornir_flexvpn.lab.clients import connect_client
 from nornir_flexvpn.lab.control import start_control
 from nornir_flexvpn.lab.control_client import control_request
 from nornir_flexvpn.lab.device import LabDevice
-from nornir_flexvpn.lab.faults import COMMIT_FAILED, SYSTEM_USER, Fault
+from nornir_flexvpn.lab.faults import COMMIT_FAILED, RELOAD_REASON, SYSTEM_USER, Fault, FaultPlan
 from nornir_flexvpn.lab.fixtures import LabFactory
 from nornir_flexvpn.lab.identity import HeadendIdentity
 from nornir_flexvpn.lab.server import Headend, ThreadedLab
+from nornir_flexvpn.lab.state_testing import USER, USER_PASSWORD, seeded_headend
 from nornir_flexvpn.lab.timers import ManualTimers
 from nornir_flexvpn.namespaces import NATIVE, NC
+from nornir_flexvpn.releases import Release
 
 PATIENCE = 30.0  # seconds to wait for something that will happen
 
@@ -213,6 +218,40 @@ def test_reboot_loses_unsaved_running_keeps_startup_and_drops_sessions(lab: LabF
         again.unlock("running")
     assert headend.faults.reboots == 1
     assert b"<hostname>saved</hostname>" in _device(headend).datastore_xml("startup")
+
+
+def test_reboot_with_downtime_refuses_connections_then_serves_startup(
+    lab: LabFactory,
+) -> None:
+    headend = lab()
+    with manager.connect(**headend.ncclient_args()) as m:
+        m.edit_config(target="running", config=_hostname("unsaved"))
+    headend.faults.add(Fault("reboot", delay_ms=1500))
+    _wait_for(lambda: not headend.endpoint.listening)
+    with pytest.raises(OSError):
+        socket.create_connection((headend.host, headend.port), timeout=PATIENCE).close()
+    _wait_for(lambda: headend.endpoint.listening)
+    assert _running_hostname(headend) == headend.name  # the baseline's, from startup
+
+
+def _wait_for(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + PATIENCE
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.02)
+
+
+def test_reboot_drops_anyconnect_sessions_and_unsaved_config() -> None:
+    device, client = seeded_headend(Release.V17_15_1)
+    plan = FaultPlan(device)
+    session = connect_client(device, USER, USER_PASSWORD, "203.0.113.20")
+    plan.add(Fault("reboot"))
+    assert device.runtime.sessions == {}
+    assert [(d.session, d.reason) for d in device.runtime.dropped] == [(session, RELOAD_REASON)]
+    assert device.datastore_xml("running") == device.datastore_xml("startup")
+    assert client.session.session_id not in device.sessions
+    with pytest.raises(ClientRejected):  # the seed was never saved: it is gone
+        connect_client(device, USER, USER_PASSWORD, "203.0.113.21")
 
 
 def _save_config() -> object:

@@ -10,6 +10,7 @@ from nornir_flexvpn.lab.clients import (
     ClientOffer,
     connect_client,
     disconnect_client,
+    drop_all_sessions,
     simulate_traffic,
 )
 from nornir_flexvpn.lab.device import LabDevice
@@ -194,3 +195,15 @@ def test_config_change_that_breaks_the_profile_drops_sessions(
     assert device.runtime.sessions == {}
     assert [d.session.session_id for d in device.runtime.dropped] == [session.session_id]
     assert "anyconnect profile" in device.runtime.dropped[0].reason
+
+
+def test_drop_all_sessions_records_the_reason(seeded: tuple[LabDevice, Client]) -> None:
+    device, _ = seeded
+    first = connect_client(device, USER, USER_PASSWORD, "203.0.113.1")
+    second = connect_client(device, USER, USER_PASSWORD, "203.0.113.2")
+    assert drop_all_sessions(device, "reload") == [first, second]
+    assert device.runtime.sessions == {}
+    assert [(d.session, d.reason) for d in device.runtime.dropped] == [
+        (first, "reload"),
+        (second, "reload"),
+    ]

@@ -16,8 +16,8 @@ from nornir_flexvpn.lab.state_testing import (
     get_state,
     import_rpc,
 )
-from nornir_flexvpn.lab.testing import connect, make_device
-from nornir_flexvpn.namespaces import CRYPTO_PKI_OPER, XE_RPC
+from nornir_flexvpn.lab.testing import connect, make_device, native
+from nornir_flexvpn.namespaces import CRYPTO, CRYPTO_PKI_OPER, XE_RPC
 from nornir_flexvpn.releases import Release
 from nornir_flexvpn.schema.validate import validate_oper
 
@@ -61,6 +61,12 @@ def test_import_installs_trustpoint_and_reports_it(good_bundle: bytes) -> None:
     assert tp.subject == "CN=vpn.example.com" and tp.issuer == "CN=flexvpn-lab-ca"
     assert [c.subject.rfc4514_string() for c in tp.chain] == ["CN=flexvpn-lab-ca"]
     assert PASSPHRASE not in repr(tp)
+    # a new trustpoint appears in the configuration, as IOS adds it
+    config = client.get_config()
+    assert (
+        config.find(f".//{{{CRYPTO}}}pki/{{{CRYPTO}}}trustpoint[{{{CRYPTO}}}id='{TRUSTPOINT}']")
+        is not None
+    )
 
     data = get_state(client, f'<crypto-pki-oper-data xmlns="{CRYPTO_PKI_OPER}"/>')
     assert validate_oper(Release.V17_15_1, data) == []
@@ -84,6 +90,27 @@ def _import_error(bundle: bytes, password: str = PASSPHRASE) -> tuple[str, str, 
     error = client.error(import_rpc(password=password))
     assert device.runtime.trustpoints == {}
     return error.tag, error.message, str(error.path)
+
+
+def test_configured_trustpoint_is_reported_unenrolled_until_imported() -> None:
+    device, _ = make_device(Release.V17_9_1)
+    client = connect(device)
+    client.edit(
+        native(
+            f'<crypto><pki xmlns="{CRYPTO}"><trustpoint><id>{TRUSTPOINT}</id>'
+            "</trustpoint></pki></crypto>"
+        )
+    )
+    data = get_state(client, f'<crypto-pki-oper-data xmlns="{CRYPTO_PKI_OPER}"/>')
+    assert validate_oper(Release.V17_9_1, data) == []
+    bundle = data.find(f"{P}crypto-pki-oper-data/{P}crypto-pki-bundle")
+    assert bundle is not None and bundle.findtext(f"{P}label") == TRUSTPOINT
+    assert bundle.findtext(f"{P}tp-enrolled") == "false" and bundle.find(f"{P}cert") is None
+    device.bootflash.write(P12_URL, make_test_pkcs12(PASSPHRASE))
+    client.rpc(import_rpc())
+    data = get_state(client, f'<crypto-pki-oper-data xmlns="{CRYPTO_PKI_OPER}"/>')
+    bundles = data.findall(f"{P}crypto-pki-oper-data/{P}crypto-pki-bundle")
+    assert [b.findtext(f"{P}tp-enrolled") for b in bundles] == ["true"]
 
 
 def test_wrong_passphrase_fails_without_echoing_it(good_bundle: bytes) -> None:

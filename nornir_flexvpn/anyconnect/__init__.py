@@ -1,0 +1,1 @@
+"""AnyConnect client-side files: the client profile, the local policy, their export."""

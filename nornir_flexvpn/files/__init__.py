@@ -1,0 +1,1 @@
+"""Files on the headend: bootflash URLs and verified, idempotent delivery."""

@@ -1,0 +1,1 @@
+"""PKCS #12 bundles: inspection, delivery, import through the crypto RPC, pki-oper confirmation."""
