@@ -201,3 +201,8 @@ class OperReplyError(DeviceError):
 class CliChannelError(DeviceError):
     """The CLI channel (NAPALM/SSH) could not connect, or the device refused a line;
     the message quotes the device's answer with secrets masked."""
+
+
+# Appended by the RESTCONF transport (issue 10).
+class TlsError(ConnectError):
+    """The server's TLS certificate is not trusted (or TLS failed) before any credential was sent."""

@@ -89,16 +89,21 @@ def _template(vt: etree._Element, number: int, where: str) -> TemplateConfig:
     if ip is not None:
         unnumbered = x.text(ip, NATIVE, "unnumbered", f"{where}/ip")
         mtu = x.integer(ip, NATIVE, "mtu", f"{where}/ip")
-        nat = ip.find(f"{{http://cisco.com/ns/yang/Cisco-IOS-XE-nat}}nat")
-        nat_inside = nat is not None and nat.find(
-            "{http://cisco.com/ns/yang/Cisco-IOS-XE-nat}inside"
-        ) is not None
+        nat = ip.find("{http://cisco.com/ns/yang/Cisco-IOS-XE-nat}nat")
+        nat_inside = (
+            nat is not None
+            and nat.find("{http://cisco.com/ns/yang/Cisco-IOS-XE-nat}inside") is not None
+        )
     tunnel = x.child(vt, TUNNEL, "tunnel", where)
     profile = mode = None
     if tunnel is not None:
         here = f"{where}/tunnel"
         protection = x.child(tunnel, TUNNEL, "protection", here)
-        ipsec = x.child(protection, CRYPTO, "ipsec", f"{here}/protection") if protection is not None else None
+        ipsec = (
+            x.child(protection, CRYPTO, "ipsec", f"{here}/protection")
+            if protection is not None
+            else None
+        )
         if ipsec is not None:
             option = x.child(ipsec, CRYPTO, "profile-option", f"{here}/protection/ipsec")
             if option is not None:
@@ -108,6 +113,9 @@ def _template(vt: etree._Element, number: int, where: str) -> TemplateConfig:
         modes = x.child(tunnel, TUNNEL, "mode", here)
         if modes is not None:
             ipsec_mode = x.child(modes, TUNNEL, "ipsec", f"{here}/mode")
-            if ipsec_mode is not None and x.child(ipsec_mode, TUNNEL, "ipv4", f"{here}/mode/ipsec") is not None:
+            if (
+                ipsec_mode is not None
+                and x.child(ipsec_mode, TUNNEL, "ipv4", f"{here}/mode/ipsec") is not None
+            ):
                 mode = "ipsec ipv4"
     return TemplateConfig(number, unnumbered, mtu, profile, mode, nat_inside)

@@ -70,7 +70,9 @@ def parse_interfaces(data: etree._Element) -> dict[str, InterfaceState]:
         stats = x.child(entry, NS, "statistics", where)
         here = f"{where}/statistics"
 
-        def counter(leaf: str, stats: etree._Element | None = stats, here: str = here) -> int | None:
+        def counter(
+            leaf: str, stats: etree._Element | None = stats, here: str = here
+        ) -> int | None:
             return x.integer(stats, NS, leaf, here) if stats is not None else None
 
         out[name] = InterfaceState(

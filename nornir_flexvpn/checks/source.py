@@ -10,7 +10,7 @@ the subtree it parses.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -30,6 +30,11 @@ class OperSource(Protocol):
     def get(self, filter: etree._Element) -> etree._Element: ...
 
 
+def _default(namespace: str) -> Any:
+    """{None: namespace} (lxml's stubs reject the None key)."""
+    return {None: namespace}
+
+
 def _sub(parent: etree._Element, ns: str, name: str, value: str | None = None) -> etree._Element:
     element = etree.SubElement(parent, qn(ns, name))
     if value is not None:
@@ -47,21 +52,21 @@ CRYPTO_PARTS = (
 
 
 def crypto_filter(parts: Iterable[str] = CRYPTO_PARTS) -> etree._Element:
-    root = etree.Element(qn(CRYPTO_OPER, "crypto-oper-data"), nsmap={None: CRYPTO_OPER})
+    root = etree.Element(qn(CRYPTO_OPER, "crypto-oper-data"), nsmap=_default(CRYPTO_OPER))
     for part in parts:
         _sub(root, CRYPTO_OPER, part)
     return root
 
 
 def pki_filter(trustpoints: Iterable[str]) -> etree._Element:
-    root = etree.Element(qn(CRYPTO_PKI_OPER, "crypto-pki-oper-data"), nsmap={None: CRYPTO_PKI_OPER})
+    root = etree.Element(qn(CRYPTO_PKI_OPER, "crypto-pki-oper-data"), nsmap=_default(CRYPTO_PKI_OPER))
     for label in trustpoints:
         _sub(_sub(root, CRYPTO_PKI_OPER, "crypto-pki-bundle"), CRYPTO_PKI_OPER, "label", label)
     return root
 
 
 def interfaces_filter(names: Iterable[str]) -> etree._Element:
-    root = etree.Element(qn(INTERFACES_OPER, "interfaces"), nsmap={None: INTERFACES_OPER})
+    root = etree.Element(qn(INTERFACES_OPER, "interfaces"), nsmap=_default(INTERFACES_OPER))
     for name in names:
         _sub(_sub(root, INTERFACES_OPER, "interface"), INTERFACES_OPER, "name", name)
     return root
@@ -69,7 +74,7 @@ def interfaces_filter(names: Iterable[str]) -> etree._Element:
 
 def config_filter(pools: Iterable[str], templates: Iterable[int]) -> etree._Element:
     """The running lines the checks compare with state: pools and Virtual-Templates."""
-    native = etree.Element(qn(NATIVE, "native"), nsmap={None: NATIVE})
+    native = etree.Element(qn(NATIVE, "native"), nsmap=_default(NATIVE))
     pool_names = list(pools)
     if pool_names:
         local = _sub(_sub(native, NATIVE, "ip"), NATIVE, "local")

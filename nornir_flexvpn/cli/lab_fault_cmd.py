@@ -7,7 +7,7 @@ inventory (`lab.control`, op `fault`). Examples:
     flexvpn lab fault --inventory lab/ --host lab1 lock --release-after 30
     flexvpn lab fault --inventory lab/ --host lab1 drop --rpc commit --when after
     flexvpn lab fault --inventory lab/ --host lab1 busy --rpc edit-config --count 2
-    flexvpn lab fault --inventory lab/ --host lab1 reboot
+    flexvpn lab fault --inventory lab/ --host lab1 reboot --ms 5000
     flexvpn lab fault --inventory lab/ --host lab1 --clear
 
 Exit 0 when the lab accepted it, 1 with the lab's reason otherwise.
@@ -51,7 +51,9 @@ def fault(
         bool, typer.Option("--clear", help="Disarm faults (all, or only KIND) and free locks.")
     ] = False,
     show: Annotated[bool, typer.Option("--list", help="Show what is armed.")] = False,
-    ms: Annotated[int, typer.Option("--ms", min=0, help="latency / slow-commit delay.")] = 0,
+    ms: Annotated[
+        int, typer.Option("--ms", min=0, help="latency / slow-commit delay; reboot downtime.")
+    ] = 0,
     rpc: Annotated[
         str | None, typer.Option("--rpc", help="Operation it applies to (default: per kind).")
     ] = None,
@@ -116,7 +118,7 @@ def fault(
 
 def _spec(kind: str, *, ms: int, count: int | None, **options: Any) -> dict[str, Any]:
     spec: dict[str, Any] = {"kind": kind}
-    if kind in ("latency", "slow-commit"):
+    if kind in ("latency", "slow-commit", "reboot"):
         spec["delay_ms"] = ms
     if count is not None:
         spec["count"] = count or None

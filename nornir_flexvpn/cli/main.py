@@ -13,6 +13,7 @@ from nornir_flexvpn.cli import (
     lab_client_cmd,
     lab_cmd,
     lab_fault_cmd,
+    reconcile_cmd,
     render_cmd,
     yang_cmd,
     yang_pull_cmd,
@@ -36,6 +37,7 @@ demo_cmd.register(app)
 intent_cmd.register(app)
 deploy_cmd.register(app)
 yang_pull_cmd.register(app)
+reconcile_cmd.register(app)
 
 
 @app.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -30,7 +31,12 @@ from nornir_flexvpn.payload.types import Payload
 from nornir_flexvpn.plan.edit import build_removal
 from nornir_flexvpn.schema.index import SchemaIndex
 
+if TYPE_CHECKING:
+    from nornir_flexvpn.files.material import MaterialReport
+
 ExtraGate = Callable[[NetconfConnection, Payload], None]
+# Runs after the plan and before the transaction (not on dry runs); returns notes.
+PreTransaction = Callable[[NetconfConnection], list[str]]
 
 
 @dataclass
@@ -43,9 +49,13 @@ class DeployOutcome:
     notes: list[str] = field(default_factory=list)
     # With `deploy_host(hold=True)`: the transaction left pending for `confirm()`/`roll_back()`.
     held: Transaction | None = field(default=None, repr=False)
+    # Set by the deploy task: files delivered / trustpoint imported before the transaction.
+    material: MaterialReport | None = field(default=None, repr=False)
 
     @property
     def changed(self) -> bool:
+        if self.material is not None and self.material.changed:
+            return True
         if self.plan is None or not self.plan.changed:
             return False
         if self.dry_run:
@@ -73,6 +83,7 @@ class DeployOutcome:
             "transaction": self.transaction.as_dict() if self.transaction else None,
             "error": str(error) if error else None,
             "notes": list(self.notes),
+            "material": self.material.as_dict() if self.material else None,
         }
 
 
@@ -101,6 +112,7 @@ def deploy_host(
     cli_channel: CliChannel | None = None,
     cli_running: Callable[[], str] | None = None,
     hold: bool = False,
+    pre_transaction: PreTransaction | None = None,
 ) -> DeployOutcome:
     """`cli_channel`/`cli_running`: another channel for (and reader of) the
     lines no model carries, for releases without Cisco-IOS-XE-cli-rpc.
@@ -108,6 +120,14 @@ def deploy_host(
     committed, gated change is left pending in `outcome.held`."""
     plan = plan_host(conn, host, secrets, resend_cli=resend_cli, cli_running=cli_running)
     outcome = DeployOutcome(host=host.name, plan=plan, dry_run=dry_run)
+    if pre_transaction is not None and not dry_run:
+        # Files the configuration needs (PKCS12, AnyConnect profile): a failure
+        # here stops the deploy before any configuration is touched.
+        try:
+            outcome.notes.extend(pre_transaction(conn))
+        except FlexVpnError as exc:
+            outcome.error = exc
+            return outcome
     if dry_run or not plan.changed:
         return outcome
     readback = readback_gate(plan.payload, secrets)

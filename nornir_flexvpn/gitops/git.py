@@ -87,7 +87,14 @@ class IntentRepo:
             run_git(["init", "--bare", "--quiet", str(self.mirror)])
         ref = f"refs/remotes/origin/{self.branch}"
         run_git(
-            ["fetch", "--quiet", "--force", "--no-tags", self.url, f"+refs/heads/{self.branch}:{ref}"],
+            [
+                "fetch",
+                "--quiet",
+                "--force",
+                "--no-tags",
+                self.url,
+                f"+refs/heads/{self.branch}:{ref}",
+            ],
             cwd=self.mirror,
         )
         return run_git(["rev-parse", "--verify", f"{ref}^{{commit}}"], cwd=self.mirror).strip()

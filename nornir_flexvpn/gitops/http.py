@@ -51,7 +51,9 @@ def _handler(store: StatusStore) -> type[BaseHTTPRequestHandler]:
             body = (json.dumps(data, indent=2, sort_keys=True) + "\n").encode()
             self._send(status, body, "application/json", allow=allow)
 
-        def _send(self, status: HTTPStatus, body: bytes, ctype: str, *, allow: bool = False) -> None:
+        def _send(
+            self, status: HTTPStatus, body: bytes, ctype: str, *, allow: bool = False
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))

@@ -85,7 +85,9 @@ def check_revision(
         try:
             ensure_clean(host.intent, host.release)
             secrets = resolve_secrets(host.intent, base_dir=inventory_dir)
-            ensure_valid_config(host.release, build_payload(host.intent, host.release, secrets).config)
+            ensure_valid_config(
+                host.release, build_payload(host.intent, host.release, secrets).config
+            )
         except FlexVpnError as exc:
             raise RevisionError(f"host {name}: {exc.message}", path=exc.path) from None
         checked.add(mark)

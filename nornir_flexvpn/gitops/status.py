@@ -12,12 +12,12 @@ import json
 import os
 import threading
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 
-class HostState(str, Enum):
+class HostState(StrEnum):
     IN_SYNC = "in_sync"
     DRIFTED = "drifted"  # differs from the revision in force and policy says report
     PENDING = "pending"  # has changes the rollout did not reach (halted, stopped)
@@ -242,7 +242,11 @@ def render_metrics(status: ControllerStatus) -> str:
     stamps = [
         ("flexvpn_gitops_last_apply_timestamp_seconds", status.last_apply_time, "Last apply."),
         ("flexvpn_gitops_last_tick_timestamp_seconds", status.last_tick, "Last tick's end."),
-        ("flexvpn_gitops_in_force_since_timestamp_seconds", status.in_force_since, "Revision in force since."),
+        (
+            "flexvpn_gitops_in_force_since_timestamp_seconds",
+            status.in_force_since,
+            "Revision in force since.",
+        ),
     ]
     for name, value, help_text in stamps:
         metric(name, "gauge", help_text, [("", value)] if value is not None else [])

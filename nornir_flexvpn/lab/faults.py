@@ -393,10 +393,11 @@ class FaultPlan:
             device.confirmed._clear()
             device.ia.confirm()
             device._candidate_dirty_by = None
-            device.restore_running(device.snapshot("startup"))
+            # Tunnels die with the reload, before the startup configuration is read.
             from nornir_flexvpn.lab.clients import drop_all_sessions
 
             drop_all_sessions(device, RELOAD_REASON)
+            device.restore_running(device.snapshot("startup"))
             with self._guard:
                 self.reboots += 1
                 self.history.append("reboot")

@@ -95,12 +95,15 @@ def delete(device: LabDevice, session: SessionInfo, op: etree._Element) -> etree
     if _kind(url) != "bootflash":
         raise _ios_error(f"%Error deleting {url} (No such device)", url)
     name = _name(url)
-    try:
-        _bootflash(device).delete(name)
-    except BootflashError:
-        raise _ios_error(
-            f"%Error deleting bootflash:/{name} (No such file or directory)", url
-        ) from None
+    bootflash = _bootflash(device)
+    checkpoint = f"bootflash:/{name}" in device.files or f"bootflash:{name}" in device.files
+    if bootflash.exists(name) or not checkpoint:
+        try:
+            bootflash.delete(name)
+        except BootflashError:
+            raise _ios_error(
+                f"%Error deleting bootflash:/{name} (No such file or directory)", url
+            ) from None
     _remember(device, name, None)
     return _output(f"Deleted bootflash:/{name}")
 

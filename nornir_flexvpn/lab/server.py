@@ -19,11 +19,14 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from nornir_flexvpn.errors import LabError
 from nornir_flexvpn.lab.contract import DeviceModel
 from nornir_flexvpn.lab.faults import FaultPlan
+
+if TYPE_CHECKING:
+    from nornir_flexvpn.lab.clients import ClientSession
 from nornir_flexvpn.lab.hostkeys import (
     KeyAlgorithm,
     KnownHost,
@@ -78,6 +81,24 @@ class Headend:
     def faults(self) -> FaultPlan:
         """Faults scripted on this headend (`lab.faults`)."""
         return self.endpoint.faults
+
+    def connect_client(
+        self, user: str, password: str, public_ip: str = "203.0.113.10"
+    ) -> ClientSession:
+        """An AnyConnect client logs in as the document's flow would (`lab.clients`);
+        raises ClientRejected with the reason the headend would log."""
+        from nornir_flexvpn.lab.clients import connect_client
+        from nornir_flexvpn.lab.device import LabDevice
+
+        assert isinstance(self.device, LabDevice)
+        return connect_client(self.device, user, password, public_ip)
+
+    def disconnect_client(self, user: str) -> None:
+        from nornir_flexvpn.lab.clients import disconnect_client
+        from nornir_flexvpn.lab.device import LabDevice
+
+        assert isinstance(self.device, LabDevice)
+        disconnect_client(self.device, user=user)
 
     def authorize_key(self, public_key: str) -> None:
         """Allow public-key login with this OpenSSH public key line."""

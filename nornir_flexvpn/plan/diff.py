@@ -124,6 +124,11 @@ def _walk(
     info = info_for(index, path)
     readable = "/" + "/".join([*_labels(chain), _label(desired, info)])
     kids = children(desired)
+    if _only_removes(desired):
+        # `no <line>` (nc:operation remove): satisfied while running lacks it.
+        if running is not None and not _only_removes_satisfied(desired, running):
+            out.append(Change(ChangeAction.MERGE, readable, chain, running, desired))
+        return
     if info.kind in (NodeKind.LEAF, NodeKind.LEAF_LIST):
         same = running is not None and (running.text or "").strip() == (desired.text or "").strip()
         if not same:
@@ -157,3 +162,25 @@ def _labels(chain: tuple[Level, ...]) -> list[str]:
         keys = "".join(f"[{etree.QName(k).localname}={(k.text or '').strip()}]" for k in level.keys)
         labels.append(name + keys)
     return labels
+
+
+_REMOVE_OPS = frozenset({"remove", "delete"})
+_NC_OPERATION = "{urn:ietf:params:xml:ns:netconf:base:1.0}operation"
+
+
+def _only_removes(desired: etree._Element) -> bool:
+    """The node removes something, or only holds nodes that do."""
+    if desired.get(_NC_OPERATION) in _REMOVE_OPS:
+        return True
+    kids = children(desired)
+    return bool(kids) and all(_only_removes(k) for k in kids)
+
+
+def _only_removes_satisfied(desired: etree._Element, running: etree._Element) -> bool:
+    if desired.get(_NC_OPERATION) in _REMOVE_OPS:
+        return False
+    for kid in children(desired):
+        match = [r for r in children(running) if r.tag == kid.tag]
+        if any(not _only_removes_satisfied(kid, r) for r in match):
+            return False
+    return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any
 
@@ -53,8 +53,10 @@ class HostRecord:
         return max(0.0, self.finished - self.started)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Field by field, copying the dict first: a worker thread may be updating it.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["status"] = self.status.value
+        data["timings"] = dict(self.timings)
         return data
 
     @classmethod

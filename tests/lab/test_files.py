@@ -17,7 +17,7 @@ from ncclient.operations.rpc import RPCError
 from nornir_flexvpn.lab.device import LabDevice
 from nornir_flexvpn.lab.fixtures import LabFactory
 from nornir_flexvpn.lab.server import Headend
-from nornir_flexvpn.namespaces import NATIVE, NC, XE_RPC
+from nornir_flexvpn.namespaces import CISCO_IA, NATIVE, NC, XE_RPC
 from nornir_flexvpn.releases import Release
 
 T = TypeVar("T")
@@ -296,3 +296,17 @@ def test_copy_on_16_9_1_uses_its_leaf_names(lab: LabFactory) -> None:
             m.dispatch(_copy_rpc("bootflash:a", "bootflash:c"))
     assert _result(reply) == "3 bytes copied to bootflash:/b"
     assert caught.value.tag == "unknown-element"
+
+
+def test_a_cisco_ia_checkpoint_can_be_copied_and_deleted(lab: LabFactory) -> None:
+    headend = lab()
+    device = _device(headend)
+    with manager.connect(**headend.ncclient_args()) as m:
+        m.dispatch(etree.fromstring(f'<checkpoint xmlns="{CISCO_IA}"/>', PARSER))
+        checkpoint = next(iter(device.files))
+        m.dispatch(_copy_rpc(checkpoint, "bootflash:/saved.cfg"))
+        m.dispatch(_delete_rpc(checkpoint))
+        with pytest.raises(RPCError):
+            m.dispatch(_copy_rpc(checkpoint, "bootflash:/again.cfg"))
+    assert checkpoint not in device.files
+    assert b"<native" in device.bootflash.read("saved.cfg")
