@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import libyang
 
@@ -208,9 +209,24 @@ def module_files(
     """
     entry = _entry(release, models_dir)
     base = entry.search_dir if repaired else entry.source_dir
-    out: dict[str, tuple[str, Path]] = {}
     with entry.lock:
         modules = [(m.name(), m.cdata.revision, m.filepath()) for m in entry.context]
+    # Reading ~160 files per call is slow (the lab asks per RPC kind); the answer
+    # changes only when modules are added to the context.
+    key = (base, len(modules))
+    cached = _module_files_cache.get(key)
+    if cached is None:
+        cached = _module_files_cache[key] = _scan_module_files(base, modules)
+    return dict(cached)
+
+
+_module_files_cache: dict[tuple[Path, int], dict[str, tuple[str, Path]]] = {}
+
+
+def _scan_module_files(
+    base: Path, modules: list[tuple[str, Any, str | None]]
+) -> dict[str, tuple[str, Path]]:
+    out: dict[str, tuple[str, Path]] = {}
     pending: list[str] = []
     for name, revision, loaded_from in modules:
         path = base / f"{name}.yang"
@@ -240,3 +256,4 @@ def clear_cache() -> None:
     with _registry_lock:
         _registry.clear()
         _build_locks.clear()
+        _module_files_cache.clear()
