@@ -25,6 +25,14 @@ system-deps:
 	    echo "libyang2-dev is missing: run 'sudo apt-get install libyang2-dev pkg-config'" >&2; exit 1; \
 	  fi; \
 	fi
+	@# The rollout's HTML report is checked in a headless browser by the tests.
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install chromium'" >&2; exit 1; \
+	  fi; \
+	fi
 
 demo: $(STAMP)
 	$(BIN)/flexvpn demo

@@ -25,7 +25,24 @@ SA_STATUS = {
     "crypto-sa-status-standby": "standby",
     "crypto-sa-status-pending": "pending",
 }
-_ENCR_NAMES = ["none", "des-iv64", "des", "3des", "rc5", "idea", "cast", "blowfish", "3idea", "iv32", "rc4", "null", "aes-cbc", "aes-ctr", "aes-gcm", "aes-gmac"]
+_ENCR_NAMES = [
+    "none",
+    "des-iv64",
+    "des",
+    "3des",
+    "rc5",
+    "idea",
+    "cast",
+    "blowfish",
+    "3idea",
+    "iv32",
+    "rc4",
+    "null",
+    "aes-cbc",
+    "aes-ctr",
+    "aes-gcm",
+    "aes-gmac",
+]
 ENCRYPTION: dict[str, str | None] = {f"crypto-encr-alg-{n}": n for n in _ENCR_NAMES}
 ENCRYPTION["crypto-encr-alg-none"] = None
 HASH: dict[str, str | None] = {

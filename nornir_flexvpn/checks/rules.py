@@ -180,6 +180,13 @@ def check_virtual_template(ctx: CheckContext) -> CheckResult:
         if running is None:
             problems.append(f"{name} is not configured")
             continue
+        if vt.ipsec_profile is not None and not ctx.state.models.template_protection:
+            return _unavailable(
+                cid,
+                sev,
+                ctx,
+                f"{name} is configured; the models cannot show its tunnel protection",
+            )
         if vt.ipsec_profile is not None and running.ipsec_profile != vt.ipsec_profile:
             bound = running.ipsec_profile or "no tunnel protection"
             problems.append(
@@ -232,7 +239,7 @@ def check_pool(ctx: CheckContext) -> CheckResult:
 # --- sessions -------------------------------------------------------------------------------------
 def intended_proposals(
     intent: FlexVpnIntent,
-) -> list[tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]]:
+) -> list[Proposal]:
     """(encryption families, integrity, groups) the policies offer; smart default without."""
     by_name = {p.name: p for p in intent.proposals}
     out: list[Proposal] = []
@@ -271,7 +278,7 @@ def _key_ids(intent: FlexVpnIntent) -> set[str]:
 def _sa_problems(
     sa: Ikev2Sa,
     ident: IpsecIdent | None,
-    proposals: list[tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]],
+    proposals: list[Proposal],
     esp_sets: list[tuple[str, ...]],
 ) -> list[str]:
     where = f"SA {sa.sa_id} ({sa.remote_ip or '?'})"
@@ -303,11 +310,11 @@ def _sa_problems(
         and ident.inbound is not None
         and not any(set(bits) <= set(ident.inbound.transforms) for bits in esp_sets)
     ):
-            have = " ".join(ident.inbound.transforms) or "none"
-            out.append(
-                f"{where}: ESP {have} on {ident.interface}, intended "
-                + " or ".join(" ".join(b) for b in esp_sets)
-            )
+        have = " ".join(ident.inbound.transforms) or "none"
+        out.append(
+            f"{where}: ESP {have} on {ident.interface}, intended "
+            + " or ".join(" ".join(b) for b in esp_sets)
+        )
     return out
 
 

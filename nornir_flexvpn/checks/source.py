@@ -59,7 +59,9 @@ def crypto_filter(parts: Iterable[str] = CRYPTO_PARTS) -> etree._Element:
 
 
 def pki_filter(trustpoints: Iterable[str]) -> etree._Element:
-    root = etree.Element(qn(CRYPTO_PKI_OPER, "crypto-pki-oper-data"), nsmap=_default(CRYPTO_PKI_OPER))
+    root = etree.Element(
+        qn(CRYPTO_PKI_OPER, "crypto-pki-oper-data"), nsmap=_default(CRYPTO_PKI_OPER)
+    )
     for label in trustpoints:
         _sub(_sub(root, CRYPTO_PKI_OPER, "crypto-pki-bundle"), CRYPTO_PKI_OPER, "label", label)
     return root

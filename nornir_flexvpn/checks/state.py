@@ -24,7 +24,14 @@ from nornir_flexvpn.checks.source import (
     pki_filter,
 )
 from nornir_flexvpn.intent.models import FlexVpnIntent
-from nornir_flexvpn.namespaces import CRYPTO_OPER, CRYPTO_PKI_OPER, INTERFACES_OPER
+from nornir_flexvpn.namespaces import (
+    CRYPTO,
+    CRYPTO_OPER,
+    CRYPTO_PKI_OPER,
+    INTERFACES_OPER,
+    NATIVE,
+    TUNNEL,
+)
 from nornir_flexvpn.releases import Release
 from nornir_flexvpn.schema.index import SchemaIndex
 
@@ -37,6 +44,7 @@ class HeadendState:
     crypto: CryptoState | None  # None: the release has no crypto-oper
     trustpoints: dict[str, TrustpointState] | None  # None: no crypto-pki-oper
     read_at: dt.datetime
+    models: ReleaseModels
 
     @property
     def session_count(self) -> int | None:
@@ -54,6 +62,8 @@ class ReleaseModels:
     pki: bool
     pki_certificates: bool
     interfaces: bool
+    # 16.9.1's native model cannot carry `tunnel protection` on a Virtual-Template.
+    template_protection: bool
 
     @property
     def crypto(self) -> bool:
@@ -77,6 +87,17 @@ class ReleaseModels:
             pki_certificates=bundle is not None
             and index.child(bundle, CRYPTO_PKI_OPER, "cert") is not None,
             interfaces=index.root(INTERFACES_OPER, "interfaces") is not None,
+            template_protection=index.lookup(
+                [
+                    (NATIVE, "native"),
+                    (NATIVE, "interface"),
+                    (NATIVE, "Virtual-Template"),
+                    (TUNNEL, "tunnel"),
+                    (TUNNEL, "protection"),
+                    (CRYPTO, "ipsec"),
+                ]
+            )
+            is not None,
         )
 
 
@@ -130,4 +151,5 @@ def read_state(
         crypto=crypto,
         trustpoints=trustpoints,
         read_at=now or dt.datetime.now(dt.UTC),
+        models=models,
     )

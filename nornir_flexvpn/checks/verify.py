@@ -12,6 +12,7 @@ from nornir_flexvpn.checks.rules import VERIFY_CHECKS, CheckOptions, known_ids, 
 from nornir_flexvpn.checks.show import render_show
 from nornir_flexvpn.checks.source import OperSource
 from nornir_flexvpn.checks.state import read_state
+from nornir_flexvpn.errors import FlexVpnError
 from nornir_flexvpn.intent.models import FlexVpnIntent
 from nornir_flexvpn.releases import Release
 
@@ -33,7 +34,12 @@ def readback_result(readback: Readback | None) -> CheckResult:
         return CheckResult(
             cid, sev, Status.NOT_AVAILABLE, "no session that can read the managed configuration"
         )
-    differs = readback()
+    try:
+        differs = readback()
+    except FlexVpnError as exc:
+        return CheckResult(
+            cid, sev, Status.FAIL, f"cannot read the managed configuration back: {exc}"
+        )
     if differs:
         shown = ", ".join(differs[:3]) + (
             f" (+{len(differs) - 3} more)" if len(differs) > 3 else ""

@@ -78,9 +78,15 @@ def deploy_to_lab(release: Release, count: int, console: Console) -> None:
             for i in range(1, count + 1)
         ]
         folder = write_inventory(lab.server, Path(tmp) / "inventory", headends)
+        # The trustpoint comes in through the real flow: a lab-CA bundle, delivered
+        # over SFTP and imported by the crypto RPC before the config transaction.
+        from nornir_flexvpn.pki.lab_bundle import provision_lab_bundle
+
+        bundle = provision_lab_bundle(folder)
         console.rule(f"2. {count} lab headend(s), IOS-XE {release.value}, inventory in {folder}")
         for h in headends:
             console.print(f"  {h.name}  {h.host}:{h.port}  ({h.identity.platform})")
+        console.print(f"  trustpoint bundle (lab CA): {bundle.name}, AnyConnect profile generated")
 
         nr = open_nornir(folder, workers=max(count, 1))
         try:
@@ -134,6 +140,10 @@ def _deploy(nr: object, console: Console) -> None:
             state,
         )
     console.print(table)
+    for name in sorted(agg):
+        material = getattr(agg[name][0].result, "material", None)
+        for note in material.notes() if material is not None else []:
+            console.print(f"  {name}: {note}", markup=False, highlight=False)
 
 
 def _connect_client(lab: object, headend: object, console: Console) -> None:
@@ -154,4 +164,9 @@ def _connect_client(lab: object, headend: object, console: Console) -> None:
     except Exception as exc:
         console.print(f"[red]client failed: {exc}[/]")
         return
-    console.print(f"  connected: {session}")
+    console.print(
+        f"  connected: user {session.user} from {session.public_ip} (NAT-T {session.public_port}), "
+        f"assigned {session.assigned_ip} from {session.pool}; IKEv2 {session.ike_encryption}/"
+        f"{session.ike_integrity}/group {session.dh_group}, profile {session.profile}, "
+        f"Virtual-Access{session.virtual_access} from Virtual-Template{session.virtual_template}"
+    )

@@ -21,6 +21,8 @@ from nornir_flexvpn.cli.fleet import (
     select,
     summary_table,
 )
+from nornir_flexvpn.cli_channel.mode import CliChannelMode
+from nornir_flexvpn.restconf.transport import Transport, TransportOpt
 
 # Exit codes of `plan` (and `deploy --dry-run`), as CI systems read them.
 EXIT_IN_SYNC = 0
@@ -36,6 +38,17 @@ FilterOpt = Annotated[
     typer.Option("--filter", help="key=value on host data/attributes (repeatable)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
+CliChannelOpt = Annotated[
+    CliChannelMode,
+    typer.Option(
+        "--cli-channel",
+        help=(
+            "Lines no model carries: auto = over NAPALM/SSH only where the release's NETCONF "
+            "has no cli-rpc (16.9, 17.3); napalm = always over NAPALM; never = refuse, "
+            "naming the lines, where they would need it."
+        ),
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -49,6 +62,8 @@ def plan(
     host: HostOpt = None,
     filter: FilterOpt = None,
     as_json: JsonOpt = False,
+    cli_channel: CliChannelOpt = CliChannelMode.AUTO,
+    transport: TransportOpt = Transport.NETCONF,
 ) -> None:
     """Show what deploy would change (read-only). Exit 0 in sync, 2 changes, 1 error."""
     from nornir_flexvpn.deploy.planner import HostPlan
@@ -56,7 +71,14 @@ def plan(
 
     console = Console(stderr=as_json)
     nr = select(open_nornir(inventory), host or [], filter or [])
-    results = host_results(run_with_progress(nr, plan_flexvpn, "plan", console))
+    if transport is Transport.RESTCONF:
+        from nornir_flexvpn.restconf.tasks import plan_flexvpn_restconf
+
+        results = host_results(run_with_progress(nr, plan_flexvpn_restconf, "plan", console))
+    else:
+        results = host_results(
+            run_with_progress(nr, plan_flexvpn, "plan", console, cli_channel=cli_channel)
+        )
     rows: list[tuple[str, ...]] = []
     report: list[dict[str, object]] = []
     errors = changed = 0
@@ -99,6 +121,7 @@ def deploy(
         bool, typer.Option("--no-save", help="Skip save-config after success.")
     ] = False,
     as_json: JsonOpt = False,
+    cli_channel: CliChannelOpt = CliChannelMode.AUTO,
 ) -> None:
     """Bring every selected headend to its intent, one safe transaction each.
     Exit 0 when every host succeeded (or, with --dry-run, is in sync), 2 for
@@ -119,6 +142,7 @@ def deploy(
             dry_run=dry_run,
             allow_running=allow_running,
             save_config=not no_save,
+            cli_channel=cli_channel,
         ),
         dry_run,
     )

@@ -13,8 +13,12 @@ from nornir_flexvpn.cli import (
     lab_client_cmd,
     lab_cmd,
     lab_fault_cmd,
+    pki_cmd,
+    profile_cmd,
     reconcile_cmd,
     render_cmd,
+    rollout_cmd,
+    verify_cmd,
     yang_cmd,
     yang_pull_cmd,
 )
@@ -37,7 +41,11 @@ demo_cmd.register(app)
 intent_cmd.register(app)
 deploy_cmd.register(app)
 yang_pull_cmd.register(app)
+profile_cmd.register(app)
+pki_cmd.register(app)
+rollout_cmd.register(app)
 reconcile_cmd.register(app)
+verify_cmd.register(app)
 
 
 @app.command()

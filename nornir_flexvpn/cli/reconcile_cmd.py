@@ -102,13 +102,7 @@ def reconcile(
             server = StatusServer(controller.store, *address).start()
             typer.echo(f"status on http://{address[0]}:{server.port}/status", err=True)
         try:
-            code = 0
-            while True:
-                report = controller.tick()
-                code = report.exit_code
-                _print(report, as_json)
-                if once or controller.stop_event.wait(interval):
-                    break
+            code = controller.run(once=once, on_tick=lambda report: _print(report, as_json))
         finally:
             if server is not None:
                 server.stop()

@@ -143,6 +143,9 @@ class NapalmCliChannel:
     # --- internals -----------------------------------------------------------------------
     def _open(self) -> NapalmDriver:
         if self._driver is None:
+            # netmiko logs every byte it reads at DEBUG: running-config text, secrets included.
+            netmiko_log = logging.getLogger("netmiko")
+            netmiko_log.setLevel(max(netmiko_log.getEffectiveLevel(), logging.INFO))
             try:
                 self._driver = self._opener()
             except FlexVpnError:

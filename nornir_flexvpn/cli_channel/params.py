@@ -110,7 +110,9 @@ class NapalmParams:
             port=self.port,
             ssh_strict=self.verify_host_key,
             system_host_keys=False,
-            alt_host_keys=True,
+            # Unverified (verify_host_key=False) must not write the server's key into
+            # known_hosts either: paramiko saves auto-added keys to a loaded file.
+            alt_host_keys=self.verify_host_key,
             alt_key_file=str(self.known_hosts.expanduser()),
             use_keys=self.key_filename is not None,
             key_file=str(self.key_filename.expanduser()) if self.key_filename else None,

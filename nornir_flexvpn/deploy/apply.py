@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from nornir_flexvpn.files.material import MaterialReport
 
 ExtraGate = Callable[[NetconfConnection, Payload], None]
+PreChange = Callable[[NetconfConnection, HostPlan], None]
 # Runs after the plan and before the transaction (not on dry runs); returns notes.
 PreTransaction = Callable[[NetconfConnection], list[str]]
 
@@ -113,6 +114,7 @@ def deploy_host(
     cli_running: Callable[[], str] | None = None,
     hold: bool = False,
     pre_transaction: PreTransaction | None = None,
+    pre_change: PreChange | None = None,
 ) -> DeployOutcome:
     """`cli_channel`/`cli_running`: another channel for (and reader of) the
     lines no model carries, for releases without Cisco-IOS-XE-cli-rpc.
@@ -130,6 +132,9 @@ def deploy_host(
             return outcome
     if dry_run or not plan.changed:
         return outcome
+    if pre_change is not None:
+        # Post-checks take their "before" snapshot (e.g. active sessions) here.
+        pre_change(conn, plan)
     readback = readback_gate(plan.payload, secrets)
 
     def gate(c: NetconfConnection) -> None:

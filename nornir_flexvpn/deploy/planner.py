@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from lxml import etree
 
@@ -18,6 +19,7 @@ from nornir_flexvpn.intent.loader import HostIntent
 from nornir_flexvpn.intent.secrets import ResolvedSecrets, verify_secret9
 from nornir_flexvpn.namespaces import NATIVE, qn
 from nornir_flexvpn.netconf.connection import NetconfConnection
+from nornir_flexvpn.netconf.options import Datastore, Filter, WithDefaultsMode
 from nornir_flexvpn.payload.build import build_payload
 from nornir_flexvpn.payload.cli_diff import cli_diff
 from nornir_flexvpn.payload.types import CliItem, Payload
@@ -27,6 +29,17 @@ from nornir_flexvpn.plan.managed import managed_filter
 from nornir_flexvpn.plan.walk import canonical, children
 from nornir_flexvpn.releases import Release
 from nornir_flexvpn.schema.index import SchemaIndex
+
+
+class ConfigReader(Protocol):
+    """What planning reads through: NetconfConnection, or restconf.reader.RestconfReader."""
+
+    def get_config(
+        self,
+        source: Datastore = ...,
+        filter: Filter | None = ...,
+        with_defaults: WithDefaultsMode | None = ...,
+    ) -> etree._Element: ...
 
 
 @dataclass
@@ -113,7 +126,7 @@ def plan_host(
 
 
 def plan_payload(
-    conn: NetconfConnection,
+    conn: ConfigReader,
     name: str,
     payload: Payload,
     secrets: ResolvedSecrets,
@@ -148,7 +161,7 @@ def plan_payload(
 
 
 def read_and_diff(
-    conn: NetconfConnection, payload: Payload, secrets: ResolvedSecrets
+    conn: ConfigReader, payload: Payload, secrets: ResolvedSecrets
 ) -> tuple[etree._Element, list[Change]]:
     """One filtered get-config of the managed objects, and what differs."""
     index = SchemaIndex.for_release(payload.release)
@@ -157,6 +170,6 @@ def read_and_diff(
     return running, diff_config(payload.config, running, index, equivalent=equivalent)
 
 
-def converged(conn: NetconfConnection, payload: Payload, secrets: ResolvedSecrets) -> bool:
+def converged(conn: ConfigReader, payload: Payload, secrets: ResolvedSecrets) -> bool:
     """True when running holds every managed object as intended (a read only)."""
     return not read_and_diff(conn, payload, secrets)[1]

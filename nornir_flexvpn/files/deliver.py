@@ -25,6 +25,7 @@ from typing import Any, Literal, cast
 
 import paramiko
 from lxml import etree
+from paramiko.sftp import CMD_EXTENDED, CMD_EXTENDED_REPLY
 
 from nornir_flexvpn.errors import FlexVpnError, RpcError, TransferError
 from nornir_flexvpn.files.bootflash import bootflash_name, bootflash_url
@@ -127,12 +128,23 @@ def deliver_file(
     return Delivery(url, len(data), digest, "written", method)
 
 
-def _check_space(sftp: paramiko.SFTPClient, name: str, size: int, replaced: int) -> None:
+def free_space(sftp: paramiko.SFTPClient) -> int | None:
+    """Bytes available on bootflash via the `statvfs@openssh.com` extension (paramiko
+    has no call for it); None when the server does not offer it."""
     try:
-        vfs = sftp.statvfs("/")
-    except (OSError, paramiko.SSHException):
-        return  # not every server offers statvfs@openssh.com; the write will say it
-    free = vfs.f_bavail * vfs.f_frsize
+        kind, msg = sftp._request(CMD_EXTENDED, "statvfs@openssh.com", "/")
+    except (OSError, EOFError, paramiko.SSHException):
+        return None
+    if kind != CMD_EXTENDED_REPLY:
+        return None
+    _bsize, frsize, _blocks, _bfree, bavail = (msg.get_int64() for _ in range(5))
+    return int(bavail * frsize)
+
+
+def _check_space(sftp: paramiko.SFTPClient, name: str, size: int, replaced: int) -> None:
+    free = free_space(sftp)
+    if free is None:
+        return  # the write itself will fail with the server's message
     if size - replaced > free:
         raise TransferError(
             f"bootflash is full: {size} bytes needed, {free + replaced} available "

@@ -24,7 +24,7 @@ from nornir_flexvpn.netconf.transaction import (
     TransactionOptions,
     TransactionResult,
 )
-from nornir_flexvpn.pki.importer import PkiOutcome, import_trustpoint
+from nornir_flexvpn.pki.importer import PkiOutcome, install_bundle, load_local_bundle
 
 
 @dataclass
@@ -82,17 +82,22 @@ def deliver_material(
     profiles: bool = True,
     pki: bool = True,
 ) -> MaterialReport:
-    """Import the trustpoint (if the intent names a bundle), then deliver the profiles."""
+    """Check the bundle locally, deliver the profiles, then import the trustpoint.
+
+    Order matters for "no config change on failure": everything that can fail
+    without touching the device runs first, the profile files (bootflash only)
+    next, and the import (which also creates the trustpoint entry) last."""
     intent = host.intent
     report = MaterialReport(host.name)
-    if pki and intent.trustpoint is not None:
-        report.pki = import_trustpoint(
-            conn,
-            intent.trustpoint,
+    trustpoint = intent.trustpoint if pki else None
+    bundle = None
+    if trustpoint is not None:
+        bundle = load_local_bundle(
+            conn.host,
+            trustpoint,
             secrets.trustpoint_passphrase(),
             host.release,
             base_dir=host.inventory_dir or Path.cwd(),
-            delivery=intent.file_delivery,
         )
     if profiles and any(p.deliver for p in intent.anyconnect_profiles):
         before = bound_profiles(conn)
@@ -103,6 +108,15 @@ def deliver_material(
             for p in report.profiles
             if p.delivery.changed and before.get(p.profile) == urls[p.profile]
         ]
+    if trustpoint is not None and bundle is not None:
+        report.pki = install_bundle(
+            conn,
+            trustpoint,
+            secrets.trustpoint_passphrase(),
+            bundle,
+            host.release,
+            delivery=intent.file_delivery,
+        )
     return report
 
 

@@ -9,8 +9,12 @@
       canary: 1                       # hosts first, alone; a failing canary stops the rollout
       wave: "25%"                     # hosts per wave after the canary (count or percent)
       max_fail: "10%"                 # failure budget (count or percent of the hosts to change)
+      max_fail_wave: 1                # optional, per wave
       concurrency: 4
       pause: 0                        # seconds between waves
+      order: given                    # given | group | site
+      rollback_wave: false
+      dead_man: false
 
 A malformed file makes the whole revision invalid, like a malformed intent.
 """
@@ -25,6 +29,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from nornir_flexvpn.errors import IntentError
+from nornir_flexvpn.rollout.spec import Amount as SpecAmount
+from nornir_flexvpn.rollout.spec import Order, RolloutSpec
 
 CONFIG_FILE = "flexvpn-gitops.yaml"
 
@@ -42,11 +48,38 @@ class DriftPolicy(_Strict):
 
 
 class RolloutSettings(_Strict):
+    """The rollout engine's options (`flexvpn rollout`), as the repository sets them."""
+
     canary: int | list[str] = 1
     wave: Amount = "100%"
     max_fail: Amount = 0
+    max_fail_wave: Amount | None = None
     concurrency: int = Field(default=4, ge=1)
     pause: float = Field(default=0.0, ge=0)
+    order: Literal["given", "group", "site"] = "given"
+    rollback_wave: bool = False
+    dead_man: bool = False
+
+    def spec(self, *, allow_running: bool = False) -> RolloutSpec:
+        """The rollout engine's spec; IntentError names the bad field."""
+        canary = self.canary if isinstance(self.canary, int) else 0
+        return RolloutSpec(
+            canary=SpecAmount.parse(canary, option=f"{CONFIG_FILE}:rollout.canary"),
+            canary_hosts=tuple(self.canary) if isinstance(self.canary, list) else (),
+            wave=SpecAmount.parse(self.wave, option=f"{CONFIG_FILE}:rollout.wave"),
+            max_fail=SpecAmount.parse(self.max_fail, option=f"{CONFIG_FILE}:rollout.max_fail"),
+            max_fail_wave=(
+                SpecAmount.parse(self.max_fail_wave, option=f"{CONFIG_FILE}:rollout.max_fail_wave")
+                if self.max_fail_wave is not None
+                else None
+            ),
+            concurrency=self.concurrency,
+            pause=self.pause,
+            order=Order(self.order),
+            rollback_wave=self.rollback_wave,
+            dead_man=self.dead_man,
+            allow_running=allow_running,
+        )
 
 
 class RepoConfig(_Strict):
@@ -60,20 +93,6 @@ class RepoConfig(_Strict):
             if group in self.drift.groups:
                 return self.drift.groups[group]
         return default
-
-
-def amount(value: Amount, total: int, *, minimum: int = 0) -> int:
-    """A count, or a percentage of `total` rounded down (at least `minimum`)."""
-    if isinstance(value, int):
-        return max(minimum, value)
-    text = value.strip()
-    if not text.endswith("%"):
-        raise IntentError(f"expected a count or 'N%', got {value!r}", path=CONFIG_FILE)
-    try:
-        percent = float(text[:-1])
-    except ValueError:
-        raise IntentError(f"expected a count or 'N%', got {value!r}", path=CONFIG_FILE) from None
-    return max(minimum, int(total * percent / 100))
 
 
 def load_repo_config(inventory_dir: Path) -> RepoConfig:
@@ -90,6 +109,5 @@ def load_repo_config(inventory_dir: Path) -> RepoConfig:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise IntentError(first["msg"], path=f"{CONFIG_FILE}:{where}") from None
-    for value in (config.rollout.wave, config.rollout.max_fail):
-        amount(value, 1)
+    config.rollout.spec()  # the amounts parse
     return config

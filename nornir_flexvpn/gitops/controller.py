@@ -154,6 +154,7 @@ class Controller:
                 lock.release()
             raise
         self._restore()
+        self.store.save(self.status)  # the endpoint answers before the first tick ends
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -163,13 +164,19 @@ class Controller:
     def request_stop(self) -> None:
         self.stop_event.set()
 
-    def run(self, *, once: bool = False) -> int:
+    def run(
+        self, *, once: bool = False, on_tick: Callable[[TickReport], None] | None = None
+    ) -> int:
         """Tick until stopped (or once); the last tick's exit code."""
         code = EXIT_IN_SYNC
-        while True:
-            code = self.tick().exit_code
+        while not self.stop_event.is_set():
+            report = self.tick()
+            code = report.exit_code
+            if on_tick is not None:
+                on_tick(report)
             if once or self.stop_event.wait(self.options.interval):
-                return code
+                break
+        return code
 
     def _restore(self) -> None:
         """Pick up the revision in force and the host records of a previous run."""
@@ -192,15 +199,19 @@ class Controller:
         report = TickReport()
         st = self.status
         st.error = None
-        self._sync_revision(report)
-        st.fetch_seconds = time.monotonic() - started
-        rev = self.revision
-        if rev is None:
-            report.error = report.error or "no valid revision in force yet"
-            st.error = report.error
-        elif not self.stop_event.is_set():
-            report.revision = rev.sha
-            self._reconcile(rev, report)
+        try:
+            self._sync_revision(report)
+            st.fetch_seconds = time.monotonic() - started
+            rev = self.revision
+            if rev is None:
+                report.error = report.error or "no valid revision in force yet"
+                st.error = report.error
+            elif not self.stop_event.is_set():
+                report.revision = rev.sha
+                self._reconcile(rev, report)
+        except Exception as exc:  # a service outlives one bad tick; the next one starts afresh
+            log.exception("tick failed")
+            report.error = st.error = f"tick failed: {error_text(exc)}"
         st.ticks += 1
         st.tick_errors += report.exit_code == EXIT_ERROR
         st.last_tick = self.clock()
@@ -224,10 +235,13 @@ class Controller:
             return
         try:
             self.revision = self._load(head)
-        except FlexVpnError as exc:
+        except GitError as exc:  # reading the commit failed, not the commit: try again next tick
+            report.error = st.error = str(exc)
+            return
+        except Exception as exc:  # whatever a commit breaks, it must not come into force
             info = self.repo.commit_info(head)
             st.refused.append(
-                RefusedRevision(head, str(exc), self.clock(), info.author, info.subject)
+                RefusedRevision(head, error_text(exc), self.clock(), info.author, info.subject)
             )
             del st.refused[:-_KEEP_REFUSED]
             st.refused_total += 1
@@ -291,8 +305,12 @@ class Controller:
                     sorted(to_apply),
                     rev.config.rollout,
                     self.stop_event,
+                    inventory_dir=rev.inventory_dir,
+                    state_path=self.state_dir / "rollout.json",
                     allow_running=self.options.allow_running,
                 )
+                if applied.interrupted:
+                    self.stop_event.set()  # SIGINT went to the rollout's own handler
                 st.apply_seconds = time.monotonic() - apply_started
                 self._record_apply(rev, applied, to_apply, report)
             elif to_apply:
@@ -387,7 +405,7 @@ class Controller:
             hs.apply_seconds = done.seconds
             if not done.ok:
                 hs.state = HostState.FAILED
-                hs.error = error_text(done.error) or "deploy failed"
+                hs.error = done.error or "deploy failed"
                 report.failed.append(name)
                 continue
             hs.state = HostState.IN_SYNC

@@ -3,7 +3,7 @@
 Enough IOS for NAPALM's `ios` driver (netmiko `cisco_ios`): `terminal
 length/width`, `show version`, `show running-config [| include X]`, `show
 archive`, `dir`, `verify /md5`, `copy` between bootflash, running-config and
-startup-config, `configure terminal` (line by line, applied as IOS applies
+startup-config, `crypto pki import ... pkcs12` (16.9 has no RPC for it), `configure terminal` (line by line, applied as IOS applies
 them: a refused line is reported and the others stay), `configure replace`
 of a file this lab wrote from running-config, `write memory`. Configuration
 lines go through `lab.cli_config` into the same device the NETCONF side
@@ -19,9 +19,12 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from nornir_flexvpn.errors import BootflashError, FlexVpnError
+from lxml import etree
+
+from nornir_flexvpn.errors import BootflashError, FlexVpnError, RpcError
 from nornir_flexvpn.lab import cli_config, cli_show
 from nornir_flexvpn.lab.cli_config import INVALID_INPUT, CliLineRejected
+from nornir_flexvpn.lab.datastore import same
 
 if TYPE_CHECKING:
     from nornir_flexvpn.lab.datastore import Snapshot
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
 
 CONFIG_BANNER = "Enter configuration commands, one per line.  End with CNTL/Z."
 _RUNNING = ("running-config", "system:running-config", "system:/running-config")
+_PKI_IMPORT = re.compile(r"^crypto pki import (\S+) pkcs12 (\S+) password (\S+)$", re.IGNORECASE)
 _STARTUP = ("startup-config", "nvram:startup-config", "nvram:/startup-config")
 
 
@@ -136,7 +140,21 @@ class IosCli:
             return self._copy(words[1], words[2])
         if first == "delete" and len(words) >= 2:
             return self._delete(words[-1])
+        pki = _PKI_IMPORT.match(line)
+        if pki:
+            return self._pki_import(pki.group(1), pki.group(2), pki.group(3))
         return _invalid(len(self.prompt()))
+
+    def _pki_import(self, trustpoint: str, url: str, passphrase: str) -> str:
+        """Exec `crypto pki import <tp> pkcs12 <url> password <pw>` (the document's step 2,
+        by hand on releases without the crypto RPC); the passphrase is never printed."""
+        from nornir_flexvpn.lab.pki import import_pkcs12
+
+        try:
+            import_pkcs12(self.device, trustpoint, url, passphrase)
+        except RpcError as exc:
+            return exc.message.replace(passphrase, "*****") + "\n"
+        return "% Importing pkcs12...\nCRYPTO_PKI: Imported PKCS12 file successfully.\n"
 
     def _show(self, line: str, args: list[str]) -> str:
         text, _, pipe = line.partition("|")
@@ -204,7 +222,7 @@ class IosCli:
             data = self.device.bootflash.read(url)
         except BootflashError as exc:
             return exc.message + "\n"
-        return cli_show.md5_line(self.device.bootflash, url, data)
+        return cli_show.md5_line(url, data)
 
     def _delete(self, url: str) -> str:
         try:
@@ -309,10 +327,22 @@ class IosCli:
         if self.section is None:
             raise CliLineRejected()
         overlay = {k: list(v) for k, v in self.device.cli_overlay.items()}
-        cli_config.apply_in_section(self.device, overlay, self.section, line)
-        self.device.cli_overlay = overlay
+        modelled = cli_config.apply_in_section(self.device, overlay, self.section, line)
+        if modelled is None:
+            self.device.cli_overlay = overlay
+        else:
+            self._edit_running(modelled)
         self.state.applied.append(line)
         return ""
+
+    def _edit_running(self, config: etree._Element) -> None:
+        """A modelled line: merged into running as NETCONF would, validated first."""
+        try:
+            new = self.device._edit("running", config, "merge", full=True)
+        except RpcError as exc:
+            raise CliLineRejected(f"% {exc.message}") from None
+        if not same(new, self.device._stores["running"]):
+            self.device._set_running(new)
 
     def _leave_section(self) -> None:
         self.mode, self.section = "config", None

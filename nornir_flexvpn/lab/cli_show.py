@@ -93,6 +93,6 @@ def dir_listing(bootflash: Bootflash, name: str) -> str:
     return f"{header}{rows}\n{total} bytes total ({bootflash.free} bytes free)\n"
 
 
-def md5_line(bootflash: Bootflash, url: str, data: bytes) -> str:
+def md5_line(url: str, data: bytes) -> str:
     digest = hashlib.md5(data, usedforsecurity=False).hexdigest()
     return f"{'.' * 10}Done!\nverify /md5 ({url}) = {digest}\n"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -194,7 +194,37 @@ def read_headend_config(device: LabDevice) -> HeadendConfig:
             if tp_id:
                 config.trustpoints.add(tp_id)
     _read_interfaces(native, config, device.cli_overlay)
+    _read_overlay(config, device.cli_overlay)
     return config
+
+
+def _read_overlay(config: HeadendConfig, overlay: dict[str, list[str]]) -> None:
+    """Lines a release cannot model (16.9: authorization policy pool/dns, the profile's
+    `anyconnect profile`, VT tunnel protection) live in the CLI overlay (lab.cli_config)."""
+    for section, lines in overlay.items():
+        words = section.split()
+        values = {" ".join(x.split()[:-1]): x.split()[-1] for x in lines if len(x.split()) > 1}
+        dns = next((x.split()[1:] for x in lines if x.split()[0] == "dns"), None)
+        if words[:4] == ["crypto", "ikev2", "authorization", "policy"] and len(words) == 5:
+            policy = config.authorization_policies.get(words[4])
+            if policy is not None:
+                config.authorization_policies[words[4]] = replace(
+                    policy,
+                    pool=policy.pool or values.get("pool"),
+                    dns=policy.dns or tuple(dns or ()),
+                )
+        elif words[:3] == ["crypto", "ikev2", "profile"] and len(words) == 4:
+            profile = config.profiles.get(words[3])
+            if profile is not None and profile.anyconnect_profile is None:
+                config.profiles[words[3]] = replace(
+                    profile, anyconnect_profile=values.get("anyconnect profile")
+                )
+        elif (m := _VT_SECTION.match(section)) and int(m.group(1)) in config.virtual_templates:
+            vt = config.virtual_templates[int(m.group(1))]
+            if vt.protection_profile is None:
+                config.virtual_templates[vt.number] = replace(
+                    vt, protection_profile=values.get("tunnel protection ipsec profile")
+                )
 
 
 def _read_aaa(native: etree._Element, config: HeadendConfig) -> None:

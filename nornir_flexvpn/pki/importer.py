@@ -19,7 +19,7 @@ scrubbed of it before they become errors.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -75,6 +75,65 @@ def source_path(trustpoint: Trustpoint, base_dir: Path) -> Path | None:
     return path if path.is_absolute() else base_dir / path
 
 
+@dataclass(frozen=True)
+class LocalBundle:
+    """A bundle read and checked locally (`data` is the encrypted file as is)."""
+
+    path: Path
+    data: bytes = field(repr=False)
+    info: BundleInfo
+
+
+def load_local_bundle(
+    host: str, trustpoint: Trustpoint, passphrase: str, release: Release, *, base_dir: Path
+) -> LocalBundle | None:
+    """Steps 1 (and the 16.9.1 refusal): nothing touches the device. None when the
+    intent names no bundle (`pkcs12_source`): it is managed outside this tool."""
+    path = source_path(trustpoint, base_dir)
+    if path is None:
+        return None
+    if release < FIRST_IMPORT_RELEASE:
+        raise RefusedError(
+            f"{host}: IOS-XE {release.value} has no crypto pki import RPC "
+            "(Cisco-IOS-XE-crypto-rpc arrives in 17.x); run 'crypto pki import "
+            f"{trustpoint.name} pkcs12 {trustpoint.pkcs12_url} password ...' by hand, "
+            "or remove trustpoint.pkcs12_source",
+            path=f"trustpoint[{trustpoint.name}].pkcs12_source",
+        )
+    data = read_bundle(path, trustpoint=trustpoint.name)
+    info = inspect_bundle(data, passphrase, trustpoint=trustpoint.name, source=str(path))
+    return LocalBundle(path, data, info)
+
+
+def install_bundle(
+    conn: NetconfConnection,
+    trustpoint: Trustpoint,
+    passphrase: str,
+    bundle: LocalBundle,
+    release: Release,
+    *,
+    delivery: FileDelivery | None = None,
+) -> PkiOutcome:
+    """Steps 2-5: skip if installed, deliver, import, confirm."""
+    info = bundle.info
+    before = read_trustpoint(conn, trustpoint.name)
+    if _installed(conn, before, info, trustpoint.pkcs12_url, bundle.data):
+        log.info("%s: trustpoint %s already holds %s", conn.host, trustpoint.name, info)
+        return PkiOutcome(trustpoint.name, "unchanged", info)
+    copied = deliver_file(
+        conn,
+        trustpoint.pkcs12_url,
+        bundle.data,
+        release=release,
+        method=delivery.method if delivery else "sftp",
+        copy_from=delivery.copy_from if delivery else None,
+    )
+    _run_import(conn, trustpoint, passphrase)
+    _confirm(conn, trustpoint.name, info, release)
+    log.info("%s: trustpoint %s imported (%s)", conn.host, trustpoint.name, info)
+    return PkiOutcome(trustpoint.name, "imported", info, copied)
+
+
 def import_trustpoint(
     conn: NetconfConnection,
     trustpoint: Trustpoint,
@@ -84,39 +143,11 @@ def import_trustpoint(
     base_dir: Path,
     delivery: FileDelivery | None = None,
 ) -> PkiOutcome | None:
-    """Install the trustpoint from its bundle; None when the intent names no bundle
-    (`pkcs12_source`), i.e. the bundle is managed outside this tool."""
-    path = source_path(trustpoint, base_dir)
-    if path is None:
+    """The whole flow for one trustpoint; None when the intent names no bundle."""
+    bundle = load_local_bundle(conn.host, trustpoint, passphrase, release, base_dir=base_dir)
+    if bundle is None:
         return None
-    where = f"trustpoint[{trustpoint.name}]"
-    if release < FIRST_IMPORT_RELEASE:
-        raise RefusedError(
-            f"{conn.host}: IOS-XE {release.value} has no crypto pki import RPC "
-            "(Cisco-IOS-XE-crypto-rpc arrives in 17.x); run 'crypto pki import "
-            f"{trustpoint.name} pkcs12 {trustpoint.pkcs12_url} password ...' by hand, "
-            "or remove trustpoint.pkcs12_source",
-            path=f"{where}.pkcs12_source",
-        )
-    data = read_bundle(path, trustpoint=trustpoint.name)
-    info = inspect_bundle(data, passphrase, trustpoint=trustpoint.name, source=str(path))
-    before = read_trustpoint(conn, trustpoint.name)
-    if _installed(conn, before, info, trustpoint.pkcs12_url, data):
-        log.info("%s: trustpoint %s already holds %s", conn.host, trustpoint.name, info)
-        return PkiOutcome(trustpoint.name, "unchanged", info)
-    method = delivery.method if delivery else "sftp"
-    copied = deliver_file(
-        conn,
-        trustpoint.pkcs12_url,
-        data,
-        release=release,
-        method=method,
-        copy_from=delivery.copy_from if delivery else None,
-    )
-    _run_import(conn, trustpoint, passphrase)
-    _confirm(conn, trustpoint.name, info, release)
-    log.info("%s: trustpoint %s imported (%s)", conn.host, trustpoint.name, info)
-    return PkiOutcome(trustpoint.name, "imported", info, copied)
+    return install_bundle(conn, trustpoint, passphrase, bundle, release, delivery=delivery)
 
 
 def _installed(

@@ -15,9 +15,9 @@ import base64
 import http.client
 import json
 import logging
-import socket
 import ssl
 import threading
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -208,9 +208,7 @@ class RestconfClient:
         (a 404 is returned when `missing_ok`)."""
         target = f"{self.params.root}/{resource}"
         if query:
-            target += "?" + "&".join(
-                f"{k}={quote(v, safe=_QUERY_SAFE)}" for k, v in query.items()
-            )
+            target += "?" + "&".join(f"{k}={quote(v, safe=_QUERY_SAFE)}" for k, v in query.items())
         payload = json.dumps(body).encode() if body is not None else None
         headers = {"Authorization": self._authorization, "Accept": YANG_DATA_JSON}
         if payload is not None:
@@ -298,10 +296,8 @@ class RestconfClient:
     def _drop(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            try:
+            with suppress(OSError):
                 conn.close()
-            except OSError:
-                pass
 
 
 def _data(path: ApiPath | None) -> str:
@@ -316,6 +312,3 @@ def _json(body: bytes, host: str, resource: str) -> JsonDoc:
     if not isinstance(doc, dict):
         raise DeviceError(f"{host}: the reply to /{resource} is not a JSON object")
     return doc
-
-
-__all__ = ["RESTCONF_PORT", "RestconfClient", "RestconfParams", "socket"]

@@ -68,9 +68,7 @@ def _xml_of(roots: Sequence[etree._Element]) -> str:
     return "".join(etree.tostring(r, encoding="unicode") for r in roots)
 
 
-def _parse(
-    ctx: libyang.Context, text: str, fmt: str, *, state: bool, parent: Any = None
-) -> Any:
+def _parse(ctx: libyang.Context, text: str, fmt: str, *, state: bool, parent: Any = None) -> Any:
     return ctx.parse_data_mem(
         text, fmt, parent=parent, strict=True, parse_only=True, no_state=not state
     )

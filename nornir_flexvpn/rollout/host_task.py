@@ -16,23 +16,22 @@ from dataclasses import dataclass, field
 
 from nornir.core.task import Result, Task
 
-from nornir_flexvpn.deploy.apply import DeployOutcome, ExtraGate, deploy_host
+from nornir_flexvpn.deploy.apply import DeployOutcome, ExtraGate
 from nornir_flexvpn.deploy.planner import converged
 from nornir_flexvpn.errors import CheckError, FlexVpnError, RollbackError
-from nornir_flexvpn.intent.lint import ensure_clean
 from nornir_flexvpn.intent.secrets import ResolvedSecrets
 from nornir_flexvpn.netconf import guard
 from nornir_flexvpn.netconf.connection import NetconfConnection
 from nornir_flexvpn.netconf.transaction import (
     Strategy,
     Transaction,
-    TransactionOptions,
     choose_strategy,
 )
 from nornir_flexvpn.payload.types import Payload
 from nornir_flexvpn.rollout.records import HostRecord, HostStatus
 from nornir_flexvpn.rollout.spec import RolloutSpec
-from nornir_flexvpn.tasks._host import connection, host_intent, host_secrets, reconnect
+from nornir_flexvpn.tasks._host import connection, host_intent, host_secrets
+from nornir_flexvpn.tasks.deploy_flexvpn import deploy_flexvpn
 
 
 @dataclass
@@ -56,13 +55,6 @@ class HostJob:
     gate: ExtraGate | None = None
     held: dict[str, Held] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def options(self) -> TransactionOptions:
-        return TransactionOptions(
-            allow_running=self.spec.allow_running,
-            save_config=self.spec.save_config,
-            confirm_timeout=self.spec.confirm_timeout,
-        )
 
 
 def _error_text(exc: BaseException, secrets: ResolvedSecrets | None) -> str:
@@ -91,20 +83,24 @@ def rollout_deploy(task: Task, job: HostJob) -> Result:
         conn = connection(task)
         _timed(record, "connect", start)
         host = host_intent(task)
-        ensure_clean(host.intent, host.release)
         secrets = host_secrets(task, host)
         pre_checkpoint = _pre_checkpoint(conn, job, record)
         start = time.perf_counter()
-        outcome = deploy_host(
-            conn,
-            host,
-            secrets,
-            options=job.options(),
+        # The same deploy as `flexvpn deploy`: files, post-check gate, CLI channel.
+        result = deploy_flexvpn(
+            task,
             dry_run=job.spec.dry_run,
-            reconnect=lambda: reconnect(task),
-            extra_gate=job.gate,
+            allow_running=job.spec.allow_running,
+            save_config=job.spec.save_config,
+            gate=job.gate,
+            checks=job.spec.checks,
+            drop_threshold=job.spec.drop_threshold,
             hold=job.spec.dead_man,
+            confirm_timeout=job.spec.confirm_timeout,
         )
+        outcome = result.result
+        if not isinstance(outcome, DeployOutcome):
+            raise result.exception or RuntimeError("deploy gave no outcome")
         _timed(record, "deploy", start)
         _record_outcome(record, outcome, job, secrets, pre_checkpoint)
     except Exception as exc:  # a host's failure is a record, never the rollout's crash

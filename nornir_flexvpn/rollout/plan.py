@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from nornir.core import Nornir
+
 from nornir_flexvpn.errors import IntentError
 from nornir_flexvpn.rollout.spec import Order, RolloutSpec
 
@@ -87,3 +89,12 @@ def build_plan(hosts: Sequence[HostInfo], spec: RolloutSpec) -> RolloutPlan:
         for number, start in enumerate(range(0, len(rest), size), start=1):
             waves.append(Wave(f"wave-{number}", tuple(rest[start : start + size])))
     return RolloutPlan(tuple(waves))
+
+
+def hosts_of(nr: Nornir) -> list[HostInfo]:
+    """Ordering facts of the (filtered) inventory, in inventory order."""
+    out = []
+    for name, host in nr.inventory.hosts.items():
+        site = host.get("site", "")
+        out.append(HostInfo(name, tuple(g.name for g in host.groups), str(site or "")))
+    return out

@@ -70,6 +70,8 @@ class RolloutSpec:
     confirm_timeout: int = 600  # the safety net of a held (dead-man) commit
     allow_running: bool = False
     save_config: bool = True
+    checks: tuple[str, ...] | None = None  # post-checks of the gate (None: the default set)
+    drop_threshold: int = 0  # users a change may drop before `users-dropped` fails it
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -85,6 +87,7 @@ class RolloutSpec:
             data[key] = str(amount) if amount is not None else None
         data["order"] = self.order.value
         data["canary_hosts"] = list(self.canary_hosts)
+        data["checks"] = list(self.checks) if self.checks is not None else None
         return data
 
     @classmethod
@@ -95,4 +98,6 @@ class RolloutSpec:
                 values[key] = Amount.parse(values[key], option=key)
         values["order"] = Order(values.get("order", "given"))
         values["canary_hosts"] = tuple(values.get("canary_hosts", ()))
+        if values.get("checks") is not None:
+            values["checks"] = tuple(values["checks"])
         return cls(**values)

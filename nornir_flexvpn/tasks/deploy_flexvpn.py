@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from nornir.core.task import Result, Task
 
+from nornir_flexvpn.checks.gate import commit_gate, with_checks
 from nornir_flexvpn.cli_channel.mode import CliChannelMode, use_napalm
 from nornir_flexvpn.cli_channel.napalm_channel import NapalmCliChannel
 from nornir_flexvpn.cli_channel.nornir_host import napalm_channel
@@ -30,6 +33,10 @@ def deploy_flexvpn(
     gate: ExtraGate | None = None,
     cli_channel: CliChannelMode | str = CliChannelMode.AUTO,
     material: bool = True,
+    checks: Sequence[str] | None = None,
+    drop_threshold: int = 0,
+    hold: bool = False,
+    confirm_timeout: int = 120,
 ) -> Result:
     """Plan, then (unless dry-run or converged) apply with the device's safety net.
 
@@ -44,16 +51,28 @@ def deploy_flexvpn(
     `material`: first import the trustpoint's PKCS12 bundle (when the intent
     names one) and deliver the AnyConnect client profile(s); a failure there
     stops the deploy before any configuration is touched (tasks.material).
+
+    `checks`: post-checks run between commit and confirm (None: the default
+    gate, `checks.rules.GATE_CHECKS`; empty: none); `drop_threshold`: users a
+    change may drop before the `users-dropped` check fails it.
+
+    `hold`: phase one of a two-phase commit (fleet dead-man rollouts): the
+    gated change stays pending in `result.held` for `confirm()`/`roll_back()`;
+    `confirm_timeout`: seconds the device waits for it (confirmed-commit).
     """
     mode = CliChannelMode(cli_channel)
     host = host_intent(task)
     ensure_clean(host.intent, host.release)
     secrets = host_secrets(task, host)
     options = TransactionOptions(
-        allow_running=allow_running, save_config=save_config, lock_budget=lock_budget
+        allow_running=allow_running,
+        save_config=save_config,
+        lock_budget=lock_budget,
+        confirm_timeout=confirm_timeout,
     )
     conn = connection(task)
     step = MaterialStep(host, secrets) if material else None
+    post = commit_gate(host, checks, drop_threshold)
     channel = napalm_channel(task, secrets) if use_napalm(mode, conn.capabilities) else None
     try:
         outcome = deploy_host(
@@ -63,11 +82,13 @@ def deploy_flexvpn(
             options=options,
             dry_run=task.is_dry_run(dry_run),
             reconnect=lambda: reconnect(task),
-            extra_gate=_with_cli_readback(gate, channel, secrets),
+            extra_gate=_with_cli_readback(with_checks(post, gate), channel, secrets),
             resend_cli=resend_cli,
             cli_channel=channel,
             cli_running=channel.running if channel is not None else None,
             pre_transaction=step,
+            pre_change=(lambda c, _plan: post.snapshot(c)) if post is not None else None,
+            hold=hold,
         )
         if step is not None:
             _after_material(step, outcome, conn, options, lambda: reconnect(task))
@@ -76,6 +97,8 @@ def deploy_flexvpn(
             channel.close()
     if channel is not None:
         outcome.notes.extend(line.describe() for line in channel.sent)
+    if post is not None:
+        outcome.notes.extend(post.notes())
     error = outcome.error or (outcome.transaction.error if outcome.transaction else None)
     if isinstance(error, RefusedError) and mode is CliChannelMode.NEVER:
         error = RefusedError(f"{error.message} (--cli-channel never forbids the NAPALM channel)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,11 @@ RunningOf = Callable[[Headend], bytes]
 
 
 def _one(nr: Nornir, task: Callable[..., Result], **kwargs: Any) -> Result:
+    if task is deploy_flexvpn:
+        # Files (PKCS12, AnyConnect profile) and operational post-checks are other
+        # parts'; these tests are about the configuration and its CLI channel.
+        kwargs.setdefault("material", False)
+        kwargs.setdefault("checks", [])
     agg = nr.run(task=task, on_failed=True, **kwargs)
     (multi,) = agg.values()
     return multi[0]
@@ -207,3 +213,94 @@ def test_unknown_host_key_is_refused_on_the_cli_channel(
     assert isinstance(result.exception, HostKeyError), result.exception
     assert "localhost" in str(result.exception)
     assert _state(lab_server, headend) == before
+
+
+def _netmiko(headend: Headend) -> Any:
+    from netmiko import ConnectHandler
+
+    return ConnectHandler(
+        device_type="cisco_ios",
+        host=headend.host,
+        port=headend.port,
+        username=headend.username,
+        password=headend.password,
+        ssh_strict=True,
+        system_host_keys=False,
+        alt_host_keys=True,
+        alt_key_file=str(headend.known_hosts),
+        use_keys=False,
+        allow_agent=False,
+    )
+
+
+def test_drift_of_a_cli_line_is_planned_and_only_it_is_sent(
+    lab: LabFactory, lab_server: ThreadedLab, nornir_for: NornirFor
+) -> None:
+    headend = lab(Release.parse("17.3.1"), candidate=True)
+    nr = nornir_for([headend])
+    assert not _deploy(nr).failed
+    converged = _state(lab_server, headend)
+    # By hand, on the router's CLI: someone removes `ip nat inside`.
+    session = _netmiko(headend)
+    session.send_config_set(["interface Virtual-Template100 type tunnel", "no ip nat inside"])
+    session.disconnect()
+    assert " ip nat inside" not in _state(lab_server, headend)[2].splitlines()
+
+    plan = _plan(nr)
+    assert plan.changed and not plan.changes  # nothing modelled differs
+    assert plan.cli_diff == ["+ interface Virtual-Template100 type tunnel", "+  ip nat inside"]
+    fixed = _deploy(nr)
+    assert not fixed.failed and fixed.transaction is not None
+    assert fixed.transaction.cli_lines == [
+        "interface Virtual-Template100 type tunnel\n ip nat inside"
+    ]
+    assert _state(lab_server, headend) == converged
+    assert not _plan(nr).changed
+
+
+def test_sixteen_nine_with_candidate_datastore_uses_candidate_checkpoint(
+    lab: LabFactory, nornir_for: NornirFor
+) -> None:
+    # `netconf-yang feature candidate-datastore` on 16.9: no confirmed commit, candidate + cisco-ia.
+    headend = lab(Release.V16_9_1, candidate=True)
+    outcome = _deploy(nornir_for([headend]))
+    assert not outcome.failed
+    assert outcome.transaction is not None
+    assert outcome.transaction.strategy is Strategy.CANDIDATE_CHECKPOINT
+    assert len(outcome.transaction.cli_lines) == 6
+
+
+def test_plan_command_reads_cli_lines_back_unless_told_never(
+    lab: LabFactory, lab_server: ThreadedLab, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from nornir_flexvpn.cli.fleet import open_nornir
+    from nornir_flexvpn.cli.main import app
+    from nornir_flexvpn.lab.inventory import write_inventory
+
+    headend = lab(Release.parse("17.3.1"), candidate=True)
+    folder = write_inventory(lab_server.server, tmp_path / "inv", [headend])
+    nr = open_nornir(folder)
+    try:
+        assert not _deploy(nr).failed
+    finally:
+        nr.close_connections(on_good=True, on_failed=True)
+    session = _netmiko(headend)
+    session.send_config_set(["interface Virtual-Template100 type tunnel", "no ip nat inside"])
+    session.disconnect()
+
+    runner = CliRunner()
+    # The command quiets ncclient's logger for good; other tests read its DEBUG records.
+    ncclient_log = logging.getLogger("ncclient")
+    level = ncclient_log.level
+    try:
+        found = runner.invoke(app, ["plan", "-i", str(folder), "--json"])
+        blind = runner.invoke(app, ["plan", "-i", str(folder), "--json", "--cli-channel", "never"])
+    finally:
+        ncclient_log.setLevel(level)
+    assert found.exit_code == 2, found.output
+    hosts = json.loads(found.stdout)["hosts"]
+    assert hosts[0]["cli_channel"] == ["interface Virtual-Template100 type tunnel\n ip nat inside"]
+    # Without the CLI channel nothing can read the line back: only NETCONF is compared.
+    assert blind.exit_code == 0, blind.output

@@ -37,7 +37,9 @@ class IntentRepoFixture:
         path.mkdir(parents=True)
         git(path, "init", "--quiet", "--initial-branch=main")
 
-    def write_lab_inventory(self, headends: list[Headend], extra_hosts: dict[str, Any] | None = None) -> None:
+    def write_lab_inventory(
+        self, headends: list[Headend], extra_hosts: dict[str, Any] | None = None
+    ) -> None:
         scratch = self.path.parent / "scratch-inventory"
         if scratch.exists():
             shutil.rmtree(scratch)
@@ -101,3 +103,18 @@ def make_controller(tmp_path: Path, intent_repo: IntentRepoFixture) -> Iterator[
     yield make
     for controller in opened:
         controller.__exit__(None, None, None)
+
+
+RunningOf = Callable[[Headend], str]
+
+
+@pytest.fixture
+def running_of(lab_server: ThreadedLab) -> RunningOf:
+    """`running_of(headend)`: its running datastore as text, read in the lab's thread."""
+
+    def read(headend: Headend) -> str:
+        device = headend.device
+        data: bytes = lab_server.call(lambda: device.datastore_xml("running"))  # type: ignore[attr-defined]
+        return data.decode()
+
+    return read

@@ -44,7 +44,9 @@ def material_nornir(
     opened: list[Nornir] = []
     count = 0
 
-    def make(headends: list[Headend], *, bundle: bytes | None = None, **changes: Any) -> tuple[Nornir, Path]:
+    def make(
+        headends: list[Headend], *, bundle: bytes | None = None, **changes: Any
+    ) -> tuple[Nornir, Path]:
         nonlocal count
         count += 1
         folder = write_inventory(lab_server.server, tmp_path / f"inv{count}", headends)
@@ -61,3 +63,18 @@ def material_nornir(
     yield make
     for nr in opened:
         nr.close_connections(on_good=True, on_failed=True)
+
+
+RunningOf = Callable[[Headend], bytes]
+
+
+@pytest.fixture
+def running_of(lab_server: ThreadedLab) -> RunningOf:
+    """`running_of(headend)`: the whole running datastore, read in the lab's thread."""
+
+    def read(headend: Headend) -> bytes:
+        device = headend.device
+        data: bytes = lab_server.call(lambda: device.datastore_xml("running"))  # type: ignore[attr-defined]
+        return data
+
+    return read

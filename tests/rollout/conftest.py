@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from nornir.core import Nornir
@@ -58,3 +59,15 @@ def fleet(lab: LabFactory, lab_server: ThreadedLab, tmp_path: Path) -> Iterator[
     yield make
     for made in opened:
         made.nr.close_connections(on_good=True, on_failed=True)
+
+
+def settled(fleet: Fleet, headend: Headend) -> bool:
+    """Not mid-transaction: no lock held, no uncommitted candidate, no pending confirmed commit."""
+    device: Any = headend.device
+
+    def read() -> bool:
+        locked = any(device.locks.holder(s) is not None for s in ("running", "candidate"))
+        return not locked and not device.candidate_dirty and not device.confirmed.pending
+
+    result: bool = fleet.lab.call(read)
+    return result

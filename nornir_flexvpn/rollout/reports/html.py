@@ -28,7 +28,7 @@ COLOURS = {
     HostStatus.PENDING: "#d8d8d8",
     HostStatus.RUNNING: "#3b7dd8",
 }
-LABEL_W = 170
+LABEL_W = 250
 PLOT_W = 820
 TOP = 28
 
