@@ -122,6 +122,18 @@ def deploy(
     ] = False,
     as_json: JsonOpt = False,
     cli_channel: CliChannelOpt = CliChannelMode.AUTO,
+    gate_check: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--gate-check",
+            help="Post-check run between commit and confirm (repeatable; default: loopback, "
+            "virtual-template, sessions, users-dropped; 'none' for none).",
+        ),
+    ] = None,
+    drop_threshold: Annotated[
+        int,
+        typer.Option("--drop-threshold", min=0, help="Users a change may drop before rollback."),
+    ] = 0,
 ) -> None:
     """Bring every selected headend to its intent, one safe transaction each.
     Exit 0 when every host succeeded (or, with --dry-run, is in sync), 2 for
@@ -143,9 +155,22 @@ def deploy(
             allow_running=allow_running,
             save_config=not no_save,
             cli_channel=cli_channel,
+            checks=_gate_checks(gate_check),
+            drop_threshold=drop_threshold,
         ),
         dry_run,
     )
+
+
+def _gate_checks(chosen: list[str] | None) -> list[str] | None:
+    """None: the default gate; `--gate-check none`: no post-checks (added for issue 6)."""
+    from nornir_flexvpn.checks.rules import known_ids
+
+    if not chosen:
+        return None
+    if chosen == ["none"]:
+        return []
+    return known_ids(chosen)
 
 
 def remove(

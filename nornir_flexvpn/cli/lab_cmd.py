@@ -6,11 +6,14 @@ import signal
 import threading
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from nornir_flexvpn.releases import DEFAULT_RELEASE, Release
+
+if TYPE_CHECKING:
+    from nornir_flexvpn.lab.restconf_server import RestconfEndpoint
 
 lab_app = typer.Typer(help="The simulated IOS-XE headend lab (NETCONF over SSH on 127.0.0.1).")
 
@@ -47,6 +50,13 @@ def up(
     base_port: Annotated[
         int, typer.Option("--base-port", min=0, max=65535, help="0: ephemeral ports.")
     ] = 0,
+    restconf: Annotated[
+        bool,
+        typer.Option(
+            "--restconf",
+            help="Also serve RESTCONF over HTTPS per headend (lab CA written beside the inventory).",
+        ),
+    ] = False,
     name_prefix: Annotated[str, typer.Option("--name-prefix", help="Hosts <prefix>1..N.")] = "lab",
     stub_device: Annotated[
         bool, typer.Option("--stub-device", hidden=True, help="Transport-only device.")
@@ -83,10 +93,19 @@ def up(
         with server.run_in_thread() as lab:
             started = lab.start(identities, base_port=base_port or None)
             write_inventory(server, inventory_out, started)
+            endpoints: dict[str, RestconfEndpoint] = {}
+            if restconf:
+                from nornir_flexvpn.lab.restconf_lab import start_restconf, write_restconf_inventory
+
+                endpoints = {h.name: start_restconf(server, h) for h in started}
+                write_restconf_inventory(server, inventory_out, endpoints)
             # `flexvpn lab client` (and later `lab fault`) reach this process here.
             control = start_control(server.headends, control_socket(inventory_out))
             for h in started:
-                typer.echo(f"{h.name}  127.0.0.1:{h.port}  {rel.value} {h.identity.platform}")
+                extra = f"  restconf https://127.0.0.1:{endpoints[h.name].port}" if restconf else ""
+                typer.echo(
+                    f"{h.name}  127.0.0.1:{h.port}  {rel.value} {h.identity.platform}{extra}"
+                )
             typer.echo(
                 f"lab up: {len(started)} headend(s); inventory in {inventory_out} "
                 f"(user {server.username}, password in {server.password_file}). Ctrl-C stops."
@@ -98,5 +117,7 @@ def up(
                 pass
             typer.echo("lab: stopping")
             control.close()
+            for endpoint in endpoints.values():
+                endpoint.stop()
     finally:
         signal.signal(signal.SIGTERM, previous)

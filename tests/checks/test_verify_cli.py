@@ -76,3 +76,29 @@ def test_verify_cli_json_table_and_show(
 
     unknown = runner.invoke(app, ["verify", "-i", str(folder), "--check", "vibes"])
     assert unknown.exit_code != 0
+
+
+def test_deploy_cli_chooses_the_gate_checks(
+    lab: LabFactory, lab_server: ThreadedLab, tmp_path: Path
+) -> None:
+    headend = lab(Release.V17_15_1, candidate=True)
+    folder = write_inventory(lab_server.server, tmp_path / "inv", [headend])
+    runner = CliRunner()
+    refused = runner.invoke(app, ["deploy", "-i", str(folder), "--gate-check", "vibes"])
+    assert refused.exit_code != 0
+
+    result = runner.invoke(app, ["deploy", "-i", str(folder), "--json", "--gate-check", "loopback"])
+    assert result.exit_code == 0, result.output
+    (host,) = json.loads(result.stdout)["hosts"]
+    gate_notes = [n for n in host["notes"] if n.startswith("gate ")]
+    assert gate_notes == ["gate loopback: pass: Loopback100 up (10.0.0.1)"]
+
+    edit_running(
+        headend,
+        f'<native xmlns="{NATIVE}"><interface><Loopback><name>100</name>'
+        "<description>hand-made</description></Loopback></interface></native>",
+    )
+    again = runner.invoke(app, ["deploy", "-i", str(folder), "--json", "--gate-check", "none"])
+    assert again.exit_code == 0, again.output
+    (host,) = json.loads(again.stdout)["hosts"]
+    assert host["changed"] and not [n for n in host["notes"] if n.startswith("gate ")]
