@@ -27,17 +27,17 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import resource
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 from lxml import etree
@@ -106,11 +106,31 @@ class Lab:
         else:
             raise RuntimeError("the lab did not start")
         self.start_seconds = time.perf_counter() - t0
+        # Keep reading the child's output: a full pipe would stall its event loop.
+        self.tail: deque[str] = deque(maxlen=20)
+        self._drain = threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True)
+        self._drain.start()
         hosts = yaml.safe_load((folder / "hosts.yaml").read_text())
         self.names: list[str] = list(hosts)
         self.ports: dict[str, int] = {n: h["port"] for n, h in hosts.items()}
         self.password = (folder / "lab-password").read_text().strip()
         self.peak_rss_mib = 0.0
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            self.tail.append(line.rstrip())
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def _sample_peak(self) -> None:
+        try:
+            status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        except OSError:
+            return
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                self.peak_rss_mib = int(line.split()[1]) / 1024
 
     def fault(self, host: str, spec: dict[str, Any]) -> None:
         reply = control_request(
@@ -120,10 +140,13 @@ class Lab:
             raise RuntimeError(f"fault on {host}: {reply}")
 
     def close(self) -> None:
+        if not self.alive():
+            raise RuntimeError(
+                f"the lab exited early ({self.proc.returncode}): " + " | ".join(self.tail)
+            )
+        self._sample_peak()
         self.proc.send_signal(signal.SIGINT)
-        _, status, usage = os.wait4(self.proc.pid, 0)
-        self.proc.returncode = status
-        self.peak_rss_mib = usage.ru_maxrss / 1024
+        self.proc.wait(timeout=120)
 
 
 def faulty_hosts(names: list[str], percent: float) -> dict[str, str | dict[str, Any]]:

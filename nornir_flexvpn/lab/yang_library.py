@@ -28,7 +28,14 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_
 def _published(path: Path) -> etree._Element | None:
     if not path.is_file():
         return None
-    root = etree.parse(str(path), _PARSER).getroot()
+    raw = path.read_bytes()
+    # The published 17.18.1 yang-set files begin with a stray line of the
+    # collecting tool's output ("Failed to connect to localhost: ...") before
+    # the XML declaration: cut exactly that, parse the rest strictly.
+    start = raw.find(b"<?xml")
+    if start > 0 and b"<" not in raw[:start]:
+        raw = raw[start:]
+    root = etree.fromstring(raw, _PARSER)
     return root.find(f".//{qn(YANG_LIBRARY, 'modules-state')}")
 
 
