@@ -136,8 +136,9 @@ def deploy(
     ] = 0,
 ) -> None:
     """Bring every selected headend to its intent, one safe transaction each.
-    Exit 0 when every host succeeded (or, with --dry-run, is in sync), 2 for
-    --dry-run with changes, 1 when any host failed."""
+
+    Exit 0 when every host succeeded (with --dry-run: is in sync), 2 for --dry-run with changes, 1 when any host failed.
+    """
     from nornir_flexvpn.tasks.deploy_flexvpn import deploy_flexvpn
 
     _run_change(

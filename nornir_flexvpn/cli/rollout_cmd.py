@@ -89,7 +89,10 @@ def rollout(
     ] = None,
     resume: Annotated[
         Path | None,
-        typer.Option("--resume", help="Continue the rollout recorded in this state file."),
+        typer.Option(
+            "--resume",
+            help="Continue the rollout recorded in this state file (with its own plan and options).",
+        ),
     ] = None,
     redo: Annotated[
         bool, typer.Option("--redo", help="With --resume: apply done hosts again too.")

@@ -250,7 +250,8 @@ def rollout_undo(task: Task, job: HostJob, reason: str) -> Result:
         if job.spec.save_config:
             guard.save_config(conn)
         record.status = HostStatus.ROLLED_BACK
-        record.rollback = f"{outcome} ({url}): {reason}"
+        where = "" if url in outcome else f" ({url})"
+        record.rollback = f"{outcome}{where}: {reason}"
     except Exception as exc:
         record.status = HostStatus.ROLLBACK_FAILED
         record.rollback = f"FAILED: {_error_text(exc, None)}"

@@ -37,6 +37,7 @@ class Fleet:
 
     def reopen(self) -> Nornir:
         """A fresh Nornir on the same inventory (as a resumed run would open)."""
+        self.nr.close_connections(on_good=True, on_failed=True)
         self.nr = open_nornir(self.inventory, workers=4)
         return self.nr
 
