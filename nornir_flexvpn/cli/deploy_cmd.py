@@ -50,6 +50,17 @@ CliChannelOpt = Annotated[
     ),
 ]
 
+PkiViaCliOpt = Annotated[
+    bool,
+    typer.Option(
+        "--pki-via-cli",
+        help=(
+            "Where the release has no crypto pki import RPC (16.9.1), import the PKCS12 "
+            "bundle with the exec command over the NAPALM CLI channel instead of refusing."
+        ),
+    ),
+]
+
 
 def register(app: typer.Typer) -> None:
     app.command("plan")(plan)
@@ -134,6 +145,7 @@ def deploy(
         int,
         typer.Option("--drop-threshold", min=0, help="Users a change may drop before rollback."),
     ] = 0,
+    pki_via_cli: PkiViaCliOpt = False,
 ) -> None:
     """Bring every selected headend to its intent, one safe transaction each.
 
@@ -158,6 +170,7 @@ def deploy(
             cli_channel=cli_channel,
             checks=_gate_checks(gate_check),
             drop_threshold=drop_threshold,
+            pki_via_cli=pki_via_cli,
         ),
         dry_run,
     )

@@ -131,6 +131,10 @@ class NapalmCliChannel:
                 path="cli-channel",
             ) from None
 
+    def exec_session(self) -> NetmikoSession:
+        """The open netmiko session, for exec-mode commands (`pki.cli_import`)."""
+        return self._session()
+
     def close(self) -> None:
         driver, self._driver = self._driver, None
         if driver is None:

@@ -24,7 +24,13 @@ from nornir_flexvpn.netconf.transaction import (
     TransactionOptions,
     TransactionResult,
 )
-from nornir_flexvpn.pki.importer import PkiOutcome, install_bundle, load_local_bundle
+from nornir_flexvpn.pki.importer import (
+    PkiCli,
+    PkiOutcome,
+    install_bundle,
+    load_local_bundle,
+    needs_cli,
+)
 
 
 @dataclass
@@ -81,12 +87,16 @@ def deliver_material(
     *,
     profiles: bool = True,
     pki: bool = True,
+    pki_cli: PkiCli | None = None,
 ) -> MaterialReport:
     """Check the bundle locally, deliver the profiles, then import the trustpoint.
 
     Order matters for "no config change on failure": everything that can fail
     without touching the device runs first, the profile files (bootflash only)
-    next, and the import (which also creates the trustpoint entry) last."""
+    next, and the import (which also creates the trustpoint entry) last.
+
+    `pki_cli`: the user enabled the CLI import path; it is used where the
+    release has no import RPC (16.9.1), which otherwise refuses."""
     intent = host.intent
     report = MaterialReport(host.name)
     trustpoint = intent.trustpoint if pki else None
@@ -98,6 +108,7 @@ def deliver_material(
             secrets.trustpoint_passphrase(),
             host.release,
             base_dir=host.inventory_dir or Path.cwd(),
+            via_cli=pki_cli is not None,
         )
     if profiles and any(p.deliver for p in intent.anyconnect_profiles):
         before = bound_profiles(conn)
@@ -116,6 +127,7 @@ def deliver_material(
             bundle,
             host.release,
             delivery=intent.file_delivery,
+            cli=pki_cli if needs_cli(host.release) else None,
         )
     return report
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,16 @@ if TYPE_CHECKING:
 CONFIG_BANNER = "Enter configuration commands, one per line.  End with CNTL/Z."
 _RUNNING = ("running-config", "system:running-config", "system:/running-config")
 _PKI_IMPORT = re.compile(r"^crypto pki import (\S+) pkcs12 (\S+) password (\S+)$", re.IGNORECASE)
+# What precedes the passphrase while it is typed: the shell echoes `*` from there on.
+_PKI_SECRET_PREFIX = re.compile(
+    r"^\s*crypto\s+pki\s+import\s+\S+\s+pkcs12\s+\S+\s+password\s+", re.IGNORECASE
+)
+_REPLACE_KEYS = (
+    "% You already have RSA keys named {tp}.\n"
+    "% If you replace them, all router certs issued using these keys\n"
+    "% will be removed.\n"
+)
+REPLACE_QUESTION = "% Do you really want to replace them? [yes/no]: "
 _STARTUP = ("startup-config", "nvram:startup-config", "nvram:/startup-config")
 
 
@@ -74,6 +85,14 @@ def shell_state(device: LabDevice) -> ShellState:
         return state
 
 
+def echo_of(typed: str, char: str) -> str:
+    """What the terminal echoes for `char` typed after `typed`: the lab masks a PKCS12
+    passphrase so that no session log or captured output holds it."""
+    if not char.isspace() and _PKI_SECRET_PREFIX.match(typed):
+        return "*"
+    return char
+
+
 def _invalid(column: int = 0) -> str:
     """IOS points under the command it could not parse (the line is not repeated)."""
     return f"{' ' * column}^\n{INVALID_INPUT}\n"
@@ -88,12 +107,16 @@ class IosCli:
         self.section: str | None = None
         self.mode = "exec"  # exec | config | a section's mode
         self.closed = False
+        # A question the last command asked (`[yes/no]`), and what answering it runs.
+        self._question: tuple[str, Callable[[str], str]] | None = None
 
     @property
     def state(self) -> ShellState:
         return shell_state(self.device)
 
     def prompt(self) -> str:
+        if self._question is not None:
+            return self._question[0]
         with self.device.lock:
             name = cli_show.hostname(self.device)
         if self.mode == "exec":
@@ -103,6 +126,11 @@ class IosCli:
     # --- entry point ----------------------------------------------------------------
     def run(self, raw: str) -> str:
         """Execute one input line; return its output (lines end with \\n)."""
+        if self._question is not None:
+            _, answer = self._question
+            self._question = None
+            with self.device.lock:
+                return answer(raw.strip())
         line = cli_config.fold(raw)
         if not line:
             return ""
@@ -147,7 +175,20 @@ class IosCli:
 
     def _pki_import(self, trustpoint: str, url: str, passphrase: str) -> str:
         """Exec `crypto pki import <tp> pkcs12 <url> password <pw>` (the document's step 2,
-        by hand on releases without the crypto RPC); the passphrase is never printed."""
+        by hand on releases without the crypto RPC); the passphrase is never printed.
+        A trustpoint that already holds keys is replaced only after `yes`, as on IOS."""
+        if trustpoint in self.device.runtime.trustpoints:
+
+            def answer(reply: str) -> str:
+                if reply.lower() not in ("yes", "y"):
+                    return "% Aborted. Nothing imported.\n"
+                return self._pki_import_now(trustpoint, url, passphrase)
+
+            self._question = (REPLACE_QUESTION, answer)
+            return _REPLACE_KEYS.format(tp=trustpoint)
+        return self._pki_import_now(trustpoint, url, passphrase)
+
+    def _pki_import_now(self, trustpoint: str, url: str, passphrase: str) -> str:
         from nornir_flexvpn.lab.pki import import_pkcs12
 
         try:
@@ -170,9 +211,22 @@ class IosCli:
             out = cli_show.show_version(self.device)
         elif what == "archive":
             out = self._archive(words[1:])
+        elif what == "crypto" and [w.lower() for w in words[1:2]] == ["pki"]:
+            shown = self._crypto_pki(words[2:])
+            if shown is None:
+                return _invalid(len(self.prompt()) + len(text.rstrip()))
+            out = shown
         else:
             return _invalid(len(self.prompt()) + line.lower().find(what))
         return _filter(out, pipe)
+
+    def _crypto_pki(self, args: list[str]) -> str | None:
+        """`show crypto pki certificates [verbose] [<tp>]` (`lab.pki_show`)."""
+        from nornir_flexvpn.lab.pki_show import show_certificates
+
+        if not args or not "certificates".startswith(args[0].lower()) or len(args[0]) < 4:
+            return None
+        return show_certificates(self.device, args[1:])
 
     def _archive(self, args: list[str]) -> str:
         if len(args) >= 3 and args[1].lower() == "incremental-diffs":

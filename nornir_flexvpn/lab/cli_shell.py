@@ -16,7 +16,7 @@ import logging
 
 import asyncssh
 
-from nornir_flexvpn.lab.cli_exec import IosCli
+from nornir_flexvpn.lab.cli_exec import IosCli, echo_of
 from nornir_flexvpn.lab.cli_show import hostname
 
 log = logging.getLogger(__name__)
@@ -108,8 +108,8 @@ class IosShellSession(asyncssh.SSHServerSession[bytes]):
                     self._buffer = self._buffer[:-1]
                     echo.append("\b \b")
                 continue
+            echo.append(echo_of(self._buffer, char))
             self._buffer += char
-            echo.append(char)
         if echo:
             self._write("".join(echo))
 

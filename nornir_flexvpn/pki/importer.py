@@ -14,6 +14,11 @@ The flow, each step able to stop the deploy before any configuration:
    certificate and that it is not self-signed.
 The passphrase is only ever inside the RPC element; device messages are
 scrubbed of it before they become errors.
+
+Where the release has no RPC (16.9.1) and the user opts in (`pki_via_cli`),
+steps 2, 4 and 5 go through a `PkiCli` instead (`pki.cli_import`: the exec
+command over the NAPALM CLI channel, `show crypto pki certificates` for the
+oper data the release lacks); the bundle is delivered the same way.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 from lxml import etree
 
@@ -40,6 +45,19 @@ log = logging.getLogger(__name__)
 
 FIRST_IMPORT_RELEASE = Release.V17_3_1
 Action = Literal["imported", "unchanged"]
+
+
+class PkiCli(Protocol):
+    """The import and the trustpoint read-back where NETCONF has neither (`pki.cli_import`)."""
+
+    def read_trustpoint(self, label: str) -> OperTrustpoint | None: ...
+
+    def run_import(self, trustpoint: str, url: str, passphrase: str) -> None: ...
+
+
+def needs_cli(release: Release) -> bool:
+    """The release's NETCONF has no crypto pki import RPC."""
+    return release < FIRST_IMPORT_RELEASE
 
 
 @dataclass(frozen=True)
@@ -85,17 +103,24 @@ class LocalBundle:
 
 
 def load_local_bundle(
-    host: str, trustpoint: Trustpoint, passphrase: str, release: Release, *, base_dir: Path
+    host: str,
+    trustpoint: Trustpoint,
+    passphrase: str,
+    release: Release,
+    *,
+    base_dir: Path,
+    via_cli: bool = False,
 ) -> LocalBundle | None:
-    """Steps 1 (and the 16.9.1 refusal): nothing touches the device. None when the
-    intent names no bundle (`pkcs12_source`): it is managed outside this tool."""
+    """Steps 1 (and the 16.9.1 refusal unless `via_cli`): nothing touches the device.
+    None when the intent names no bundle (`pkcs12_source`): it is managed outside this tool."""
     path = source_path(trustpoint, base_dir)
     if path is None:
         return None
-    if release < FIRST_IMPORT_RELEASE:
+    if needs_cli(release) and not via_cli:
         raise RefusedError(
             f"{host}: IOS-XE {release.value} has no crypto pki import RPC "
-            "(Cisco-IOS-XE-crypto-rpc arrives in 17.x); run 'crypto pki import "
+            "(Cisco-IOS-XE-crypto-rpc arrives in 17.x); enable the CLI path "
+            "(--pki-via-cli, task option pki_via_cli=True), run 'crypto pki import "
             f"{trustpoint.name} pkcs12 {trustpoint.pkcs12_url} password ...' by hand, "
             "or remove trustpoint.pkcs12_source",
             path=f"trustpoint[{trustpoint.name}].pkcs12_source",
@@ -113,8 +138,11 @@ def install_bundle(
     release: Release,
     *,
     delivery: FileDelivery | None = None,
+    cli: PkiCli | None = None,
 ) -> PkiOutcome:
-    """Steps 2-5: skip if installed, deliver, import, confirm."""
+    """Steps 2-5: skip if installed, deliver, import, confirm (through `cli` when given)."""
+    if cli is not None:
+        return _install_over_cli(conn, trustpoint, passphrase, bundle, release, delivery, cli)
     info = bundle.info
     before = read_trustpoint(conn, trustpoint.name)
     if _installed(conn, before, info, trustpoint.pkcs12_url, bundle.data):
@@ -131,6 +159,40 @@ def install_bundle(
     _run_import(conn, trustpoint, passphrase)
     _confirm(conn, trustpoint.name, info, release)
     log.info("%s: trustpoint %s imported (%s)", conn.host, trustpoint.name, info)
+    return PkiOutcome(trustpoint.name, "imported", info, copied)
+
+
+def _install_over_cli(
+    conn: NetconfConnection,
+    trustpoint: Trustpoint,
+    passphrase: str,
+    bundle: LocalBundle,
+    release: Release,
+    delivery: FileDelivery | None,
+    cli: PkiCli,
+) -> PkiOutcome:
+    info = bundle.info
+    before = cli.read_trustpoint(trustpoint.name)
+    if before is not None and before.enrolled and before.holds(info.md5) is not None:
+        log.info("%s: trustpoint %s already holds %s", conn.host, trustpoint.name, info)
+        return PkiOutcome(trustpoint.name, "unchanged", info)
+    copied = deliver_file(
+        conn,
+        trustpoint.pkcs12_url,
+        bundle.data,
+        release=release,
+        method=delivery.method if delivery else "sftp",
+        copy_from=delivery.copy_from if delivery else None,
+    )
+    cli.run_import(trustpoint.name, trustpoint.pkcs12_url, passphrase)
+    _check_installed(
+        cli.read_trustpoint(trustpoint.name),
+        trustpoint.name,
+        info,
+        release,
+        source="show crypto pki certificates",
+    )
+    log.info("%s: trustpoint %s imported over the CLI (%s)", conn.host, trustpoint.name, info)
     return PkiOutcome(trustpoint.name, "imported", info, copied)
 
 
@@ -188,11 +250,16 @@ def _run_import(conn: NetconfConnection, trustpoint: Trustpoint, passphrase: str
 
 
 def _confirm(conn: NetconfConnection, name: str, info: BundleInfo, release: Release) -> None:
+    _check_installed(read_trustpoint(conn, name), name, info, release, source="crypto-pki-oper")
+
+
+def _check_installed(
+    after: OperTrustpoint | None, name: str, info: BundleInfo, release: Release, *, source: str
+) -> None:
     where = f"trustpoint[{name}]"
-    after = read_trustpoint(conn, name)
     if after is None or not after.enrolled:
         raise PkiError(
-            f"the import reported success but crypto-pki-oper shows no enrolled trustpoint {name}",
+            f"the import reported success but {source} shows no enrolled trustpoint {name}",
             path=where,
         )
     if not after.certificates:

@@ -20,7 +20,7 @@ from nornir_flexvpn.netconf.connection import NetconfConnection
 from nornir_flexvpn.netconf.transaction import Reconnect, TransactionOptions
 from nornir_flexvpn.payload.types import Payload
 from nornir_flexvpn.tasks._host import connection, host_intent, host_secrets, reconnect
-from nornir_flexvpn.tasks.material import MaterialStep
+from nornir_flexvpn.tasks.material import MaterialStep, pki_channel, pki_cli
 
 
 def deploy_flexvpn(
@@ -37,6 +37,7 @@ def deploy_flexvpn(
     drop_threshold: int = 0,
     hold: bool = False,
     confirm_timeout: int = 120,
+    pki_via_cli: bool = False,
 ) -> Result:
     """Plan, then (unless dry-run or converged) apply with the device's safety net.
 
@@ -59,6 +60,10 @@ def deploy_flexvpn(
     `hold`: phase one of a two-phase commit (fleet dead-man rollouts): the
     gated change stays pending in `result.held` for `confirm()`/`roll_back()`;
     `confirm_timeout`: seconds the device waits for it (confirmed-commit).
+
+    `pki_via_cli`: where the release has no crypto pki import RPC (16.9.1),
+    import the PKCS12 bundle with the exec command over the NAPALM CLI channel
+    (pki.cli_import) instead of refusing.
     """
     mode = CliChannelMode(cli_channel)
     host = host_intent(task)
@@ -71,9 +76,10 @@ def deploy_flexvpn(
         confirm_timeout=confirm_timeout,
     )
     conn = connection(task)
-    step = MaterialStep(host, secrets) if material else None
     post = commit_gate(host, checks, drop_threshold)
     channel = napalm_channel(task, secrets) if use_napalm(mode, conn.capabilities) else None
+    pki_chan = pki_channel(task, host, secrets, pki_via_cli and material, channel)
+    step = MaterialStep(host, secrets, pki_cli=pki_cli(pki_chan)) if material else None
     try:
         outcome = deploy_host(
             conn,
@@ -95,6 +101,8 @@ def deploy_flexvpn(
     finally:
         if channel is not None:
             channel.close()
+        if pki_chan is not None and pki_chan is not channel:
+            pki_chan.close()
     if channel is not None:
         outcome.notes.extend(line.describe() for line in channel.sent)
     if post is not None:

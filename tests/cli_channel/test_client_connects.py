@@ -41,7 +41,10 @@ def _import_by_hand(headend: Headend, lab_server: ThreadedLab, bundle: bytes) ->
     )
     try:
         output = str(
-            session.send_command(f"crypto pki import IKEv2-TP pkcs12 {P12} password {PASSPHRASE}")
+            session.send_command(
+                f"crypto pki import IKEv2-TP pkcs12 {P12} password {PASSPHRASE}",
+                cmd_verify=False,  # the lab echoes the passphrase as `*`
+            )
         )
     finally:
         session.disconnect()

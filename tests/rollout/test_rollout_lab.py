@@ -77,12 +77,13 @@ def test_wave_over_budget_halts_then_resume_runs_only_the_rest(
         assert after[name] == before[name], name
     assert all(settled(f, h) for h in f.headends)
 
+    nr = f.reopen()
     # Done hosts must not be touched again: any RPC on them now drops the session.
     for h in f.headends[:2]:
         h.faults.add(Fault.drop(None, count=None))
     resumed = RolloutState.load(tmp_path / "s.json")
     assert resumed.remaining() == names[2:]
-    Rollout(f.reopen(), resumed, state_path=tmp_path / "s.json").run()
+    Rollout(nr, resumed, state_path=tmp_path / "s.json").run()
     assert resumed.status is RunStatus.COMPLETED
     assert all(s is HostStatus.CHANGED for s in _status(resumed).values())
     assert resumed.records[names[0]].attempts == 1
