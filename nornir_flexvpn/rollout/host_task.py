@@ -108,8 +108,17 @@ def rollout_deploy(task: Task, job: HostJob) -> Result:
         record.error = _error_text(exc, secrets)
     if record.status is not HostStatus.RUNNING:
         record.finished = time.time()
+    if record.name not in job.held:
+        # A finished host needs no session: at fleet scale, hundreds of idle
+        # paramiko transports (a polling thread each) starve the runner of CPU.
+        _close_sessions(task)
     job.finished(record)
     return Result(host=task.host, result=record, changed=record.status is HostStatus.CHANGED)
+
+
+def _close_sessions(task: Task) -> None:
+    with contextlib.suppress(Exception):  # closing is best effort; the host is done
+        task.host.close_connections()
 
 
 def _pre_checkpoint(conn: NetconfConnection, job: HostJob, record: HostRecord) -> str | None:
@@ -221,6 +230,7 @@ def rollout_finish_held(task: Task, job: HostJob, confirm: bool, reason: str = "
         record.error = _error_text(exc, held.secrets)
     _timed(record, "confirm" if confirm else "wave-rollback", start)
     record.finished = time.time()
+    _close_sessions(task)
     job.finished(record)
     return Result(host=task.host, result=record)
 
