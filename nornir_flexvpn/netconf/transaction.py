@@ -348,12 +348,7 @@ class Transaction:
             self._rpc(self.conn.discard_changes)
         self._lock("candidate")
         try:
-            if self.edit is not None:
-                edit = self.edit
-                with self._phase("edit-config"):
-                    self._rpc(lambda: self.conn.edit_config("candidate", edit))
-                with self._phase("validate"):
-                    self._rpc(lambda: self.conn.validate("candidate"))
+            self._edit_candidate()
             with self._phase("checkpoint"):
                 self.result.rpc_count += 1
                 self.result.checkpoint_url = guard.checkpoint(self.conn)
@@ -382,12 +377,7 @@ class Transaction:
             self._rpc(self.conn.discard_changes)
         self._lock("candidate")
         try:
-            if self.edit is not None:
-                edit = self.edit
-                with self._phase("edit-config"):
-                    self._rpc(lambda: self.conn.edit_config("candidate", edit))
-                with self._phase("validate"):
-                    self._rpc(lambda: self.conn.validate("candidate"))
+            self._edit_candidate()
             with self._phase("commit-confirmed"):
                 self._rpc(
                     lambda: self.conn.commit(
@@ -416,6 +406,16 @@ class Transaction:
             raise
 
     # --- shared steps ----------------------------------------------------------------------
+    def _edit_candidate(self) -> None:
+        """edit-config on the (locked, clean) candidate, then validate it."""
+        if self.edit is None:
+            return
+        edit = self.edit
+        with self._phase("edit-config"):
+            self._rpc(lambda: self.conn.edit_config("candidate", edit))
+        with self._phase("validate"):
+            self._rpc(lambda: self.conn.validate("candidate"))
+
     def _commit_then_gate(self, commit: Callable[[], object], label: str = "commit") -> None:
         try:
             with self._phase(label):
