@@ -8,11 +8,13 @@ started are only checked for being reachable.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 
 from nornir.core import Nornir
 from nornir.core.filter import F
+from nornir.core.task import Result, Task
 
 from nornir_flexvpn.deploy.planner import HostPlan
 from nornir_flexvpn.rollout.records import HostStatus
@@ -27,10 +29,20 @@ class AuditFinding:
     problem: str
 
 
+def _plan_and_close(task: Task) -> Result:
+    """One read-only plan; the session is closed after it (a fleet's worth of idle
+    sessions would starve the controller)."""
+    try:
+        return plan_flexvpn(task)
+    finally:
+        with contextlib.suppress(Exception):
+            task.host.close_connections()
+
+
 def audit(nr: Nornir, state: RolloutState) -> list[AuditFinding]:
     """Findings for headends that are neither done nor as before (empty: all clean)."""
     hosts = list(state.plan.hosts)
-    agg = nr.filter(F(name__any=hosts)).run(task=plan_flexvpn, on_failed=True, name="audit")
+    agg = nr.filter(F(name__any=hosts)).run(task=_plan_and_close, on_failed=True, name="audit")
     findings: list[AuditFinding] = []
     for name in hosts:
         record = state.records[name]
