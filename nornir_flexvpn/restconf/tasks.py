@@ -11,20 +11,18 @@ from collections.abc import Callable, Sequence
 
 from nornir.core.task import Result, Task
 
-from nornir_flexvpn.checks.probe import LabControlProber, Prober
-from nornir_flexvpn.checks.results import VerifyReport
-from nornir_flexvpn.checks.rules import VERIFY_CHECKS, CheckOptions
-from nornir_flexvpn.checks.verify import ProbeSettings, verify
-from nornir_flexvpn.deploy.planner import plan_payload, read_and_diff
+from nornir_flexvpn.checks.probe import Prober
+from nornir_flexvpn.checks.rules import VERIFY_CHECKS
+from nornir_flexvpn.deploy.planner import plan_payload
 from nornir_flexvpn.intent.lint import ensure_clean
-from nornir_flexvpn.lab.control_client import control_socket
 from nornir_flexvpn.payload.build import build_payload
 from nornir_flexvpn.restconf.apply import Gate, apply_host
 from nornir_flexvpn.restconf.client import RestconfClient
 from nornir_flexvpn.restconf.plugin import CONNECTION_NAME, register_plugin
 from nornir_flexvpn.restconf.reader import RestconfReader
 from nornir_flexvpn.restconf.transport import Transport
-from nornir_flexvpn.tasks._host import host_intent, host_secrets, inventory_dir
+from nornir_flexvpn.tasks._host import host_intent, host_secrets
+from nornir_flexvpn.tasks.verify_flexvpn import verify_on
 
 
 def restconf_connection(task: Task) -> RestconfClient:
@@ -57,31 +55,18 @@ def verify_flexvpn_restconf(
     """`verify_flexvpn` over RESTCONF: `result` is the same typed VerifyReport."""
     host = host_intent(task)
     secrets = host_secrets(task, host)
-    reader = RestconfReader(restconf_connection(task), host.release)
-    payload = build_payload(host.intent, host.release, secrets)
-
-    def readback() -> list[str]:
-        return [change.path for change in read_and_diff(reader, payload, secrets)[1]]
-
-    ids = list(checks)
-    settings = None
-    if probe or prober is not None:
-        chosen = prober or _lab_prober(task)
-        if chosen is not None:
-            settings = ProbeSettings(chosen, secrets.user_password, probe_user)
-        elif "probe" not in ids:
-            ids.append("probe")
-    report: VerifyReport = verify(
-        reader,
-        host.name,
-        host.release,
-        host.intent,
-        checks=ids,
-        options=CheckOptions(cert_warn_days=cert_warn_days, pool_warn_free=pool_warn_free),
-        readback=readback,
-        probe=settings,
+    return verify_on(
+        task,
+        RestconfReader(restconf_connection(task), host.release),
+        host,
+        secrets,
+        checks=checks,
+        probe=probe,
+        probe_user=probe_user,
+        prober=prober,
+        cert_warn_days=cert_warn_days,
+        pool_warn_free=pool_warn_free,
     )
-    return Result(host=task.host, result=report, changed=False, failed=not report.ok)
 
 
 def apply_flexvpn_restconf(
@@ -111,16 +96,6 @@ def apply_flexvpn_restconf(
         failed=outcome.failed,
         exception=outcome.error,
     )
-
-
-def _lab_prober(task: Task) -> Prober | None:
-    if not task.host.get("lab"):
-        return None
-    folder = inventory_dir(task)
-    socket_path = control_socket(folder) if folder is not None else None
-    if socket_path is None or not socket_path.exists():
-        return None
-    return LabControlProber(socket_path, task.host.name)
 
 
 def plan_task(transport: Transport | str) -> Callable[..., Result]:

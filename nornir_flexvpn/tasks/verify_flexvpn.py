@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from nornir.core.task import Result, Task
 
 from nornir_flexvpn.checks.probe import LabControlProber, Prober
 from nornir_flexvpn.checks.results import VerifyReport
 from nornir_flexvpn.checks.rules import VERIFY_CHECKS, CheckOptions
+from nornir_flexvpn.checks.source import OperSource
 from nornir_flexvpn.checks.verify import ProbeSettings, Readback, verify
-from nornir_flexvpn.deploy.planner import read_and_diff
+from nornir_flexvpn.deploy.planner import ConfigReader, read_and_diff
 from nornir_flexvpn.intent.loader import HostIntent
 from nornir_flexvpn.intent.secrets import ResolvedSecrets
 from nornir_flexvpn.lab.control_client import control_socket
-from nornir_flexvpn.netconf.connection import NetconfConnection
 from nornir_flexvpn.payload.build import build_payload
 from nornir_flexvpn.tasks._host import connection, host_intent, host_secrets, inventory_dir
 
@@ -31,16 +32,53 @@ def _lab_prober(task: Task) -> Prober | None:
     return LabControlProber(socket_path, task.host.name)
 
 
-def managed_readback(
-    conn: NetconfConnection, host: HostIntent, secrets: ResolvedSecrets
-) -> Readback:
+class VerifySource(ConfigReader, OperSource, Protocol):
+    """What verify reads from: a NETCONF connection or a RESTCONF reader."""
+
+
+def managed_readback(source: ConfigReader, host: HostIntent, secrets: ResolvedSecrets) -> Readback:
     """The config-readback check's reader: paths of managed objects not as intended."""
 
     def readback() -> list[str]:
         payload = build_payload(host.intent, host.release, secrets)
-        return [change.path for change in read_and_diff(conn, payload, secrets)[1]]
+        return [change.path for change in read_and_diff(source, payload, secrets)[1]]
 
     return readback
+
+
+def verify_on(
+    task: Task,
+    source: VerifySource,
+    host: HostIntent,
+    secrets: ResolvedSecrets,
+    *,
+    checks: Sequence[str],
+    probe: bool,
+    probe_user: str | None,
+    prober: Prober | None,
+    cert_warn_days: int,
+    pool_warn_free: float,
+) -> Result:
+    """The verify task's body over any transport (NETCONF here, RESTCONF in restconf.tasks)."""
+    ids = list(checks)
+    settings = None
+    if probe or prober is not None:
+        chosen = prober or _lab_prober(task)
+        if chosen is not None:
+            settings = ProbeSettings(chosen, secrets.user_password, probe_user)
+        elif "probe" not in ids:
+            ids.append("probe")
+    report: VerifyReport = verify(
+        source,
+        host.name,
+        host.release,
+        host.intent,
+        checks=ids,
+        options=CheckOptions(cert_warn_days=cert_warn_days, pool_warn_free=pool_warn_free),
+        readback=managed_readback(source, host, secrets),
+        probe=settings,
+    )
+    return Result(host=task.host, result=report, changed=False, failed=not report.ok)
 
 
 def verify_flexvpn(
@@ -59,24 +97,15 @@ def verify_flexvpn(
     is reported not available."""
     host = host_intent(task)
     secrets = host_secrets(task, host)
-    conn = connection(task)
-    readback = managed_readback(conn, host, secrets)
-    ids = list(checks)
-    settings = None
-    if probe or prober is not None:
-        chosen = prober or _lab_prober(task)
-        if chosen is not None:
-            settings = ProbeSettings(chosen, secrets.user_password, probe_user)
-        elif "probe" not in ids:
-            ids.append("probe")
-    report: VerifyReport = verify(
-        conn,
-        host.name,
-        host.release,
-        host.intent,
-        checks=ids,
-        options=CheckOptions(cert_warn_days=cert_warn_days, pool_warn_free=pool_warn_free),
-        readback=readback,
-        probe=settings,
+    return verify_on(
+        task,
+        connection(task),
+        host,
+        secrets,
+        checks=checks,
+        probe=probe,
+        probe_user=probe_user,
+        prober=prober,
+        cert_warn_days=cert_warn_days,
+        pool_warn_free=pool_warn_free,
     )
-    return Result(host=task.host, result=report, changed=False, failed=not report.ok)
